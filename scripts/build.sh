@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Configures (once) and builds seqpar in build/ with ninja and ccache.
+# Extra arguments are passed to cmake at configure time.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${SEQPAR_BUILD_DIR:-$root/build}
+
+"$root/scripts/install-deps.sh"
+
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$root" -B "$build" -G Ninja \
+    -DCMAKE_BUILD_TYPE=${SEQPAR_BUILD_TYPE:-Release} \
+    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
+    -DPython3_EXECUTABLE=/usr/bin/python3 "$@"
+fi
+cmake --build "$build" -j "${SEQPAR_JOBS:-$(nproc)}"

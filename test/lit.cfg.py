@@ -1,0 +1,32 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "SEQPAR"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.seqpar_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
+llvm_config.use_default_substitutions()
+
+config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+config.substitutions.append(("%seqpar_lib_dir", config.seqpar_lib_dir))
+config.substitutions.append(("%shlibext", ".so"))
+# One process per rank; oversubscribed so 8 ranks run on a 2-core machine.
+config.substitutions.append(
+    ("%mpirun",
+     f"{config.mpiexec or 'mpirun'} --allow-run-as-root --oversubscribe "
+     "--mca btl self,vader --bind-to none -np"))
+
+if config.seqpar_runtime_enabled:
+    config.available_features.add("seqpar-runtime")
+
+tool_dirs = [config.seqpar_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["seqpar-opt", "mlir-runner"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.seqpar_tools_dir, append_path=True)
