@@ -1,6 +1,11 @@
 # Finds the installed MLIR the way upstream's out-of-tree template does and
 # links everything against the shared libMLIR.so.
-find_package(MLIR 22 REQUIRED CONFIG)
+# Debian installs MLIR outside the default search path. MLIR's version file
+# accepts only an exact major.minor, so the major version is checked here.
+find_package(MLIR REQUIRED CONFIG HINTS /usr/lib/llvm-22/lib/cmake/mlir)
+if(NOT LLVM_VERSION_MAJOR EQUAL 22)
+  message(FATAL_ERROR "seqpar needs MLIR 22, found ${LLVM_PACKAGE_VERSION}")
+endif()
 message(STATUS "Using MLIRConfig.cmake in: ${MLIR_DIR}")
 message(STATUS "Using LLVMConfig.cmake in: ${LLVM_DIR}")
 

@@ -1,0 +1,81 @@
+//===- SeqParBase.td - seqpar dialect, enums and attributes -*- tablegen -*-===//
+//
+// The seqpar dialect definition and the attributes its ops share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQPAR_DIALECT_SEQPAR_IR_SEQPARBASE_TD
+#define SEQPAR_DIALECT_SEQPAR_IR_SEQPARBASE_TD
+
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/OpBase.td"
+
+def SeqPar_Dialect : Dialect {
+  let name = "seqpar";
+  let cppNamespace = "::mlir::seqpar";
+  let summary = "Resharding steps of sequence and context parallelism";
+  let description = [{
+    The `seqpar` dialect expresses the resharding steps of sequence and
+    context parallelism on tensors: the Ulysses all-to-all (with uneven and
+    per-rank variable lengths), plain splits and gathers with explicit sizes
+    and gradient scales, the zigzag (load-balanced ring attention) split, the
+    packed variable-length split, and their hybrid ring x Ulysses forms.
+
+    **Grids and groups.** A `seqpar.grid` symbol names the axes of a grid of
+    ranks and their static sizes. Ranks map to grid coordinates row-major (the
+    last axis varies fastest). A collective runs over a *group*: a list of
+    distinct axes of a grid, written `@grid["axis", ...]`. The group holds the
+    ranks that share every coordinate outside the listed axes; its size `P` is
+    the product of the listed axes' sizes, and a rank's index `r` in it
+    linearizes its coordinates on the listed axes row-major, in the order
+    listed.
+
+    **The split rule.** Splitting a length `n` over `P` ranks gives rank `r`
+    `sizes(n, P)[r] = n / P + (r < n % P ? 1 : 0)` elements (the remainder goes
+    to the first ranks), at offset `offset(n, P)[r]`, the sum of the sizes
+    before `r`. Every size and offset is computed by the `seqpar::layout`
+    library, shared with the runtime.
+
+    **Static and dynamic sizes.** Every op is rank-generic SPMD code, so a
+    static dim in its types claims the same size on every rank. A result dim
+    whose local size depends on the rank (an uneven split) is therefore
+    dynamic (`?`), and the verifiers check every result shape against the
+    op's rule exactly. Dynamic input dims are allowed; the dims that depend on
+    them are dynamic too, and the runtime checks them.
+
+    **Gradients.** Every differentiable op implements `AdjointOpInterface`: it
+    builds the op that carries the gradient of its result back to its input,
+    and names the factor that gradient is scaled by.
+
+    Tensors have rank 1 to 6 and one of the element types f64, f32, f16, bf16,
+    i64, i32, i8 or i1.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+  let useDefaultAttributePrinterParser = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Enums and attributes
+//===----------------------------------------------------------------------===//
+
+def SeqPar_GradScale : I32EnumAttr<"GradScale",
+    "scale applied to the gradient by the adjoint of a split or gather", [
+  I32EnumAttrCase<"none", 0>,
+  I32EnumAttrCase<"up", 1>,
+  I32EnumAttrCase<"down", 2>
+]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::seqpar";
+  let description = [{
+    `none` leaves the gradient as it is, `up` multiplies it by the group size
+    `P` and `down` divides it by `P`.
+  }];
+}
+
+def SeqPar_GradScaleAttr
+    : EnumAttr<SeqPar_Dialect, SeqPar_GradScale, "grad_scale"> {
+  let assemblyFormat = "$value";
+}
+
+#endif // SEQPAR_DIALECT_SEQPAR_IR_SEQPARBASE_TD

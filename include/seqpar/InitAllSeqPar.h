@@ -1,0 +1,28 @@
+//===- InitAllSeqPar.h - Register seqpar dialects and passes ----*- C++ -*-===//
+//
+// One place to register everything seqpar provides, for seqpar-opt and for
+// users who load seqpar into their own tools.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQPAR_INITALLSEQPAR_H
+#define SEQPAR_INITALLSEQPAR_H
+
+#include "seqpar/Dialect/SeqPar/IR/SeqPar.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+namespace seqpar {
+
+/// Adds the seqpar dialect to `registry`.
+inline void registerSeqParDialects(mlir::DialectRegistry &registry) {
+  registry.insert<mlir::seqpar::SeqParDialect>();
+}
+
+/// Registers every seqpar pass and pipeline with the global pass registry.
+/// The transforms and conversion libraries add their registration calls here.
+inline void registerAllSeqParPasses() {}
+
+} // namespace seqpar
+
+#endif // SEQPAR_INITALLSEQPAR_H

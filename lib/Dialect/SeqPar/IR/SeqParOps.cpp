@@ -1,0 +1,1204 @@
+//===- SeqParOps.cpp - seqpar op verifiers, assembly and adjoints -*- C++
+//-*-===//
+//
+// Verification of the seqpar ops against the normative semantics, the custom
+// assembly directives, result shape inference and the adjoint interface. All
+// sizes come from the layout library; nothing here restates a size rule.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqpar/Dialect/SeqPar/IR/SeqPar.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CheckedArithmetic.h"
+
+#include <climits>
+
+using namespace mlir;
+using namespace mlir::seqpar;
+namespace layout = ::seqpar::layout;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
+  return std::vector<int64_t>(values.begin(), values.end());
+}
+
+/// The shape as the tensor type prints it, e.g. `2x?x8`.
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t d) {
+        if (ShapedType::isDynamic(d))
+          os << '?';
+        else
+          os << d;
+      },
+      "x");
+  return text;
+}
+
+/// The size every rank holds when the rule gives all ranks the same one; a
+/// rank-dependent size is dynamic in rank-generic IR.
+static int64_t uniformOrDynamic(const std::vector<int64_t> &local) {
+  if (local.empty() || !layout::allEqual(local))
+    return ShapedType::kDynamic;
+  return local.front();
+}
+
+/// `size * factor`, or dynamic when `size` is; the verifiers reject the
+/// products that overflow, and the fallback keeps unverified input from
+/// reaching undefined behaviour.
+static int64_t timesOrDynamic(int64_t size, int64_t factor) {
+  if (ShapedType::isDynamic(size))
+    return ShapedType::kDynamic;
+  return llvm::checkedMul(size, factor).value_or(ShapedType::kDynamic);
+}
+
+static std::optional<int64_t> checkedSum(ArrayRef<int64_t> values) {
+  int64_t acc = 0;
+  for (int64_t v : values) {
+    std::optional<int64_t> next = llvm::checkedAdd(acc, v);
+    if (!next)
+      return std::nullopt;
+    acc = *next;
+  }
+  return acc;
+}
+
+static bool isSupportedElementType(Type type) {
+  return type.isF64() || type.isF32() || type.isF16() || type.isBF16() ||
+         type.isSignlessInteger(64) || type.isSignlessInteger(32) ||
+         type.isSignlessInteger(8) || type.isSignlessInteger(1);
+}
+
+//===----------------------------------------------------------------------===//
+// Shared verification
+//===----------------------------------------------------------------------===//
+
+/// What every resharding op needs of its input and (when given) result.
+static LogicalResult verifyTensorTypes(Operation *op, ShapedType input,
+                                       ShapedType result) {
+  if (input.getRank() < 1 || input.getRank() > 6)
+    return op->emitOpError()
+           << "input rank " << input.getRank() << " is outside 1..6";
+  if (!isSupportedElementType(input.getElementType()))
+    return op->emitOpError()
+           << "element type " << input.getElementType()
+           << " is not one of f64, f32, f16, bf16, i64, i32, i8, i1";
+  if (!result)
+    return success();
+  if (result.getRank() != input.getRank())
+    return op->emitOpError() << "result rank " << result.getRank()
+                             << " differs from input rank " << input.getRank();
+  if (result.getElementType() != input.getElementType())
+    return op->emitOpError()
+           << "result element type " << result.getElementType()
+           << " differs from input element type " << input.getElementType();
+  return success();
+}
+
+static LogicalResult verifyDim(Operation *op, int64_t dim, int64_t rank,
+                               const char *what) {
+  std::string message = layout::checkDim(dim, rank, what);
+  if (!message.empty())
+    return op->emitOpError() << message;
+  return success();
+}
+
+static LogicalResult verifyAxesNotEmpty(Operation *op, ArrayAttr axes) {
+  if (axes.empty())
+    return op->emitOpError("expected at least one grid axis");
+  return success();
+}
+
+/// A gather size is a constant or an `index` value, not both, and not
+/// negative.
+static LogicalResult verifyGatherSize(Operation *op, IntegerAttr staticSize,
+                                      Value dynamicSize) {
+  if (staticSize && dynamicSize)
+    return op->emitOpError(
+        "a static and a dynamic gather_size are mutually exclusive");
+  if (staticSize && staticSize.getInt() < 0)
+    return op->emitOpError()
+           << "gather_size " << staticSize.getInt() << " is negative";
+  return success();
+}
+
+/// The sum of `values`, which the layout library's checks compute too; fails
+/// where that would overflow.
+static FailureOr<int64_t> verifySum(Operation *op, StringRef what,
+                                    ArrayRef<int64_t> values) {
+  std::optional<int64_t> total = checkedSum(values);
+  if (!total)
+    return op->emitOpError() << what << " " << layout::str(toVector(values))
+                             << " overflow int64 when summed";
+  return *total;
+}
+
+/// `size * ranks` for a gather of a static dim of `size` over `ranks` ranks.
+static LogicalResult verifyTimesRanks(Operation *op, int64_t dim, int64_t size,
+                                      int64_t ranks) {
+  if (ShapedType::isDynamic(size) || llvm::checkedMul(size, ranks))
+    return success();
+  return op->emitOpError() << "dim " << dim << " of size " << size << " times "
+                           << ranks << " ranks overflows int64";
+}
+
+/// A static input dim claims the same local length on every rank; `local` is
+/// what the op's rule gives each rank.
+static LogicalResult verifyLocalLength(Operation *op, int64_t dim, int64_t size,
+                                       const std::vector<int64_t> &local) {
+  if (ShapedType::isDynamic(size))
+    return success();
+  if (!layout::allEqual(local))
+    return op->emitOpError() << "input dim " << dim << " has static size "
+                             << size << " but the ranks hold "
+                             << layout::str(local) << ", so it must be dynamic";
+  if (local.front() != size)
+    return op->emitOpError() << "input dim " << dim << " has size " << size
+                             << " but every rank holds " << local.front();
+  return success();
+}
+
+static LogicalResult verifyResultShape(Operation *op,
+                                       ArrayRef<int64_t> expected,
+                                       ShapedType actual) {
+  if (actual.getShape() == expected)
+    return success();
+  return op->emitOpError() << "expected result shape " << formatShape(expected)
+                           << ", got " << formatShape(actual.getShape());
+}
+
+/// Reports a layout check's message, if any, after `prefix`.
+static LogicalResult verifyLayoutCheck(Operation *op, const std::string &error,
+                                       const Twine &prefix = "") {
+  if (error.empty())
+    return success();
+  return op->emitOpError() << prefix << error;
+}
+
+//===----------------------------------------------------------------------===//
+// Custom directives
+//===----------------------------------------------------------------------===//
+
+/// `["ring" = 2, "ulysses" = 4]`.
+static ParseResult parseGridAxes(OpAsmParser &parser, ArrayAttr &names,
+                                 DenseI64ArrayAttr &shape) {
+  SmallVector<Attribute> nameAttrs;
+  SmallVector<int64_t> sizes;
+  auto parseAxis = [&]() -> ParseResult {
+    std::string name;
+    int64_t size;
+    if (parser.parseString(&name) || parser.parseEqual() ||
+        parser.parseInteger(size))
+      return failure();
+    nameAttrs.push_back(parser.getBuilder().getStringAttr(name));
+    sizes.push_back(size);
+    return success();
+  };
+  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square, parseAxis))
+    return failure();
+  names = parser.getBuilder().getArrayAttr(nameAttrs);
+  shape = parser.getBuilder().getDenseI64ArrayAttr(sizes);
+  return success();
+}
+
+static void printGridAxes(OpAsmPrinter &printer, GridOp, ArrayAttr names,
+                          DenseI64ArrayAttr shape) {
+  printer << '[';
+  llvm::interleaveComma(llvm::zip(names, shape.asArrayRef()), printer,
+                        [&](auto axis) {
+                          printer.printAttribute(std::get<0>(axis));
+                          printer << " = " << std::get<1>(axis);
+                        });
+  printer << ']';
+}
+
+/// A gather size: an integer or an `index` SSA value.
+static ParseResult
+parseGatherSize(OpAsmParser &parser,
+                std::optional<OpAsmParser::UnresolvedOperand> &dynamicSize,
+                IntegerAttr &staticSize) {
+  OpAsmParser::UnresolvedOperand operand;
+  OptionalParseResult parsed = parser.parseOptionalOperand(operand);
+  if (parsed.has_value()) {
+    if (failed(*parsed))
+      return failure();
+    dynamicSize = operand;
+    return success();
+  }
+  int64_t value;
+  if (parser.parseInteger(value))
+    return failure();
+  staticSize = parser.getBuilder().getI64IntegerAttr(value);
+  return success();
+}
+
+static void printGatherSize(OpAsmPrinter &printer, Operation *,
+                            Value dynamicSize, IntegerAttr staticSize) {
+  if (dynamicSize)
+    printer << dynamicSize;
+  else if (staticSize)
+    printer << staticSize.getInt();
+}
+
+//===----------------------------------------------------------------------===//
+// Groups
+//===----------------------------------------------------------------------===//
+
+FailureOr<ResolvedGroup>
+mlir::seqpar::resolveGroup(Operation *op, FlatSymbolRefAttr gridName,
+                           ArrayRef<StringRef> axisNames,
+                           SymbolTableCollection &symbolTables) {
+  auto grid = symbolTables.lookupNearestSymbolFrom<GridOp>(op, gridName);
+  if (!grid)
+    return op->emitOpError() << gridName << " does not name a seqpar.grid";
+  ResolvedGroup group;
+  group.grid = grid;
+  for (StringRef name : axisNames) {
+    std::optional<int64_t> index = grid.getAxisIndex(name);
+    if (!index)
+      return op->emitOpError()
+             << "grid " << gridName << " has no axis \"" << name << "\"";
+    group.axes.push_back(*index);
+  }
+  layout::Grid layoutGrid = grid.getLayoutGrid();
+  std::vector<int64_t> axes = toVector(group.axes);
+  if (failed(verifyLayoutCheck(op, layoutGrid.checkAxes(axes),
+                               "invalid group of grid " + gridName.getValue() +
+                                   ": ")))
+    return failure();
+  // The grid verifier bounds the number of ranks, so this cannot overflow.
+  group.size = layoutGrid.groupSize(axes);
+  if (group.size > kMaxGroupSize)
+    return op->emitOpError()
+           << "group of " << group.size
+           << " ranks exceeds the supported maximum of " << kMaxGroupSize;
+  return group;
+}
+
+FailureOr<int64_t>
+mlir::seqpar::getGroupSize(CollectiveOpInterface op,
+                           SymbolTableCollection &symbolTables) {
+  auto grid = symbolTables.lookupNearestSymbolFrom<GridOp>(op.getOperation(),
+                                                           op.getGroupGrid());
+  if (!grid)
+    return failure();
+  int64_t size = 1;
+  for (StringRef name : op.getGroupAxes()) {
+    std::optional<int64_t> index = grid.getAxisIndex(name);
+    if (!index)
+      return failure();
+    size *= grid.getShape()[*index];
+  }
+  return size;
+}
+
+/// Resolves the group of a group op and returns its size.
+template <typename OpTy>
+static FailureOr<int64_t> resolveGroupSize(OpTy op,
+                                           SymbolTableCollection &tables) {
+  FailureOr<ResolvedGroup> group = resolveGroup(
+      op.getOperation(), op.getGroupGrid(), op.getGroupAxes(), tables);
+  if (failed(group))
+    return failure();
+  return group->size;
+}
+
+/// The ring and Ulysses sizes of a hybrid op.
+template <typename OpTy>
+static FailureOr<std::pair<int64_t, int64_t>>
+resolveHybridSizes(OpTy op, SymbolTableCollection &tables) {
+  FailureOr<ResolvedGroup> group = resolveGroup(
+      op.getOperation(), op.getGroupGrid(), op.getGroupAxes(), tables);
+  if (failed(group))
+    return failure();
+  ArrayRef<int64_t> shape = group->grid.getShape();
+  return std::make_pair(shape[group->axes[0]], shape[group->axes[1]]);
+}
+
+/// The group size of a verified op, for the adjoint builders.
+static int64_t verifiedGroupSize(CollectiveOpInterface op) {
+  SymbolTableCollection tables;
+  FailureOr<int64_t> size = getGroupSize(op, tables);
+  assert(succeeded(size) && "adjoint of an unverified op");
+  return *size;
+}
+
+/// The verified ring and Ulysses sizes of a hybrid op.
+static std::pair<int64_t, int64_t>
+verifiedHybridSizes(CollectiveOpInterface op) {
+  SymbolTableCollection tables;
+  auto grid = tables.lookupNearestSymbolFrom<GridOp>(op.getOperation(),
+                                                     op.getGroupGrid());
+  SmallVector<StringRef> axes = op.getGroupAxes();
+  ArrayRef<int64_t> shape = grid.getShape();
+  return {shape[*grid.getAxisIndex(axes[0])],
+          shape[*grid.getAxisIndex(axes[1])]};
+}
+
+//===----------------------------------------------------------------------===//
+// Result shapes
+//===----------------------------------------------------------------------===//
+
+SmallVector<int64_t> mlir::seqpar::inferAllToAllShape(
+    ArrayRef<int64_t> input, int64_t scatterDim, int64_t gatherDim,
+    int64_t groupSize, std::optional<int64_t> gatherSize,
+    bool dynamicGatherSize, bool hasScatterLengths, bool hasGatherLengths) {
+  SmallVector<int64_t> out(input);
+  int64_t scatter = input[scatterDim];
+  out[scatterDim] =
+      hasScatterLengths || ShapedType::isDynamic(scatter)
+          ? ShapedType::kDynamic
+          : uniformOrDynamic(layout::splitSizes(scatter, groupSize));
+  if (hasGatherLengths || dynamicGatherSize)
+    out[gatherDim] = ShapedType::kDynamic;
+  else if (gatherSize)
+    out[gatherDim] = *gatherSize;
+  else
+    out[gatherDim] = timesOrDynamic(input[gatherDim], groupSize);
+  return out;
+}
+
+SmallVector<int64_t>
+mlir::seqpar::inferSplitShape(ArrayRef<int64_t> input, int64_t dim,
+                              int64_t groupSize,
+                              std::optional<ArrayRef<int64_t>> sizes) {
+  SmallVector<int64_t> out(input);
+  if (sizes)
+    out[dim] = uniformOrDynamic(toVector(*sizes));
+  else if (ShapedType::isDynamic(input[dim]))
+    out[dim] = ShapedType::kDynamic;
+  else
+    out[dim] = uniformOrDynamic(layout::splitSizes(input[dim], groupSize));
+  return out;
+}
+
+SmallVector<int64_t> mlir::seqpar::inferGatherShape(
+    ArrayRef<int64_t> input, int64_t dim, int64_t groupSize,
+    std::optional<ArrayRef<int64_t>> sizes, std::optional<int64_t> gatherSize,
+    bool dynamicGatherSize) {
+  SmallVector<int64_t> out(input);
+  if (sizes)
+    out[dim] = checkedSum(*sizes).value_or(ShapedType::kDynamic);
+  else if (gatherSize)
+    out[dim] = *gatherSize;
+  else if (dynamicGatherSize)
+    out[dim] = ShapedType::kDynamic;
+  else
+    out[dim] = timesOrDynamic(input[dim], groupSize);
+  return out;
+}
+
+SmallVector<int64_t>
+mlir::seqpar::inferZigzagSplitShape(ArrayRef<int64_t> input, int64_t dim,
+                                    int64_t groupSize) {
+  SmallVector<int64_t> out(input);
+  if (!ShapedType::isDynamic(input[dim]))
+    out[dim] = uniformOrDynamic(
+        layout::zigzagShardMap(input[dim], groupSize).localSizes());
+  return out;
+}
+
+SmallVector<int64_t>
+mlir::seqpar::inferZigzagGatherShape(ArrayRef<int64_t> input, int64_t dim,
+                                     int64_t groupSize) {
+  SmallVector<int64_t> out(input);
+  out[dim] = timesOrDynamic(input[dim], groupSize);
+  return out;
+}
+
+SmallVector<int64_t>
+mlir::seqpar::inferPackedSplitShape(ArrayRef<int64_t> input, int64_t dim,
+                                    int64_t groupSize,
+                                    ArrayRef<int64_t> seqLens) {
+  SmallVector<int64_t> out(input);
+  out[dim] = uniformOrDynamic(
+      layout::packedShardMap(toVector(seqLens), groupSize).localSizes());
+  return out;
+}
+
+SmallVector<int64_t>
+mlir::seqpar::inferPackedGatherShape(ArrayRef<int64_t> input, int64_t dim,
+                                     ArrayRef<int64_t> seqLens) {
+  SmallVector<int64_t> out(input);
+  out[dim] = checkedSum(seqLens).value_or(ShapedType::kDynamic);
+  return out;
+}
+
+SmallVector<int64_t>
+mlir::seqpar::inferHybridSplitShape(ArrayRef<int64_t> input, int64_t dim,
+                                    int64_t ringSize, int64_t ulyssesSize) {
+  SmallVector<int64_t> out(input);
+  if (!ShapedType::isDynamic(input[dim]))
+    out[dim] = uniformOrDynamic(
+        layout::hybridShardMap(layout::zigzagShardMap(input[dim], ringSize),
+                               ulyssesSize)
+            .localSizes());
+  return out;
+}
+
+SmallVector<int64_t> mlir::seqpar::inferHybridGatherShape(
+    ArrayRef<int64_t> input, int64_t dim, int64_t ringSize, int64_t ulyssesSize,
+    std::optional<int64_t> gatherSize, bool dynamicGatherSize) {
+  SmallVector<int64_t> out(input);
+  if (gatherSize)
+    out[dim] = *gatherSize;
+  else if (dynamicGatherSize)
+    out[dim] = ShapedType::kDynamic;
+  else
+    out[dim] = timesOrDynamic(input[dim], ringSize * ulyssesSize);
+  return out;
+}
+
+SmallVector<int64_t>
+mlir::seqpar::inferHybridPackedSplitShape(ArrayRef<int64_t> input, int64_t dim,
+                                          int64_t ringSize, int64_t ulyssesSize,
+                                          ArrayRef<int64_t> seqLens) {
+  SmallVector<int64_t> out(input);
+  out[dim] = uniformOrDynamic(
+      layout::hybridShardMap(
+          layout::packedShardMap(toVector(seqLens), ringSize), ulyssesSize)
+          .localSizes());
+  return out;
+}
+
+SmallVector<int64_t>
+mlir::seqpar::inferHybridPackedGatherShape(ArrayRef<int64_t> input, int64_t dim,
+                                           ArrayRef<int64_t> seqLens) {
+  return inferPackedGatherShape(input, dim, seqLens);
+}
+
+//===----------------------------------------------------------------------===//
+// Adjoint helpers
+//===----------------------------------------------------------------------===//
+
+/// Casts `value` to `type` when they differ: an adjoint's inferred type may be
+/// more or less static than the forward input's, never contradicting it.
+static Value castTo(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return tensor::CastOp::create(b, loc, type, value);
+}
+
+/// The length of dim `dim` of `tensor` as a static attribute or an `index`
+/// value, for an adjoint's gather_size.
+static std::pair<IntegerAttr, Value> lengthOf(OpBuilder &b, Location loc,
+                                              Value tensor, int64_t dim) {
+  int64_t size = cast<ShapedType>(tensor.getType()).getDimSize(dim);
+  if (!ShapedType::isDynamic(size))
+    return {b.getI64IntegerAttr(size), Value()};
+  return {IntegerAttr(), tensor::DimOp::create(b, loc, tensor, dim)};
+}
+
+static RankedTensorType withShape(Value like, ArrayRef<int64_t> shape) {
+  return cast<RankedTensorType>(like.getType()).clone(shape);
+}
+
+static GradFactor scaleFactor(GradScale scale, int64_t groupSize) {
+  switch (scale) {
+  case GradScale::up:
+    return {groupSize, 1};
+  case GradScale::down:
+    return {1, groupSize};
+  case GradScale::none:
+    break;
+  }
+  return {1, 1};
+}
+
+static std::optional<int64_t> optionalInt(IntegerAttr attr) {
+  if (!attr)
+    return std::nullopt;
+  return attr.getInt();
+}
+
+//===----------------------------------------------------------------------===//
+// GridOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GridOp::verify() {
+  ArrayAttr names = getAxisNames();
+  ArrayRef<int64_t> shape = getShape();
+  if (names.size() != shape.size())
+    return emitOpError() << "has " << names.size() << " axis names but "
+                         << shape.size() << " axis sizes";
+  if (shape.empty())
+    return emitOpError("expected at least one axis");
+  llvm::StringSet<> seen;
+  int64_t ranks = 1;
+  for (auto [nameAttr, size] : llvm::zip(names, shape)) {
+    StringRef name = cast<StringAttr>(nameAttr).getValue();
+    if (name.empty())
+      return emitOpError("axis names must not be empty");
+    if (!seen.insert(name).second)
+      return emitOpError() << "axis " << nameAttr << " is declared twice";
+    if (size < 1)
+      return emitOpError() << "axis " << nameAttr << " has size " << size
+                           << ", expected at least 1";
+    std::optional<int64_t> product = llvm::checkedMul(ranks, size);
+    if (!product || *product > INT32_MAX)
+      return emitOpError() << "grid has more than " << INT32_MAX
+                           << " ranks, the most a communicator holds";
+    ranks = *product;
+  }
+  return success();
+}
+
+std::optional<int64_t> GridOp::getAxisIndex(StringRef name) {
+  for (auto [index, axis] : llvm::enumerate(getAxisNames()))
+    if (cast<StringAttr>(axis).getValue() == name)
+      return static_cast<int64_t>(index);
+  return std::nullopt;
+}
+
+layout::Grid GridOp::getLayoutGrid() {
+  return layout::Grid{toVector(getShape())};
+}
+
+//===----------------------------------------------------------------------===//
+// ExchangeLengthsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ExchangeLengthsOp::verify() {
+  auto input = getInput().getType();
+  if (failed(verifyTensorTypes(*this, input, nullptr)) ||
+      failed(verifyAxesNotEmpty(*this, getAxes())))
+    return failure();
+  return verifyDim(*this, getDim(), input.getRank(), "dim");
+}
+
+LogicalResult
+ExchangeLengthsOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = resolveGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  return verifyResultShape(*this, {*groupSize}, getLengths().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// AllToAllOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AllToAllOp::verify() {
+  auto input = getInput().getType();
+  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
+      failed(verifyAxesNotEmpty(*this, getAxes())) ||
+      failed(
+          verifyDim(*this, getScatterDim(), input.getRank(), "scatter dim")) ||
+      failed(verifyDim(*this, getGatherDim(), input.getRank(), "gather dim")))
+    return failure();
+  if (getScatterDim() == getGatherDim())
+    return emitOpError() << "scatter dim and gather dim are both "
+                         << getScatterDim();
+  if (failed(
+          verifyGatherSize(*this, getGatherSizeAttr(), getDynamicGatherSize())))
+    return failure();
+  if ((getGatherSizeAttr() || getDynamicGatherSize()) && getGatherLengths())
+    return emitOpError("gather_size and gather_lengths are mutually exclusive");
+  return success();
+}
+
+LogicalResult
+AllToAllOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = resolveGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  int64_t p = *groupSize;
+  for (auto [name, lengths] :
+       {std::make_pair("scatter_lengths", getScatterLengths()),
+        std::make_pair("gather_lengths", getGatherLengths())}) {
+    if (!lengths)
+      continue;
+    auto type = cast<RankedTensorType>(lengths.getType());
+    if (type.getDimSize(0) != p)
+      return emitOpError() << name << " must hold one length per rank: "
+                           << "expected " << type.clone({p}) << ", got "
+                           << type;
+  }
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  int64_t g = getGatherDim();
+  if (std::optional<int64_t> n = optionalInt(getGatherSizeAttr())) {
+    if (failed(
+            verifyLocalLength(*this, g, shape[g], layout::splitSizes(*n, p))))
+      return failure();
+  } else if (!getDynamicGatherSize() && !getGatherLengths()) {
+    if (failed(verifyTimesRanks(*this, g, shape[g], p)))
+      return failure();
+  }
+  return verifyResultShape(
+      *this,
+      inferAllToAllShape(shape, getScatterDim(), g, p,
+                         optionalInt(getGatherSizeAttr()),
+                         static_cast<bool>(getDynamicGatherSize()),
+                         static_cast<bool>(getScatterLengths()),
+                         static_cast<bool>(getGatherLengths())),
+      getResult().getType());
+}
+
+Value AllToAllOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  int64_t p = verifiedGroupSize(*this);
+  int64_t s = getScatterDim(), g = getGatherDim();
+  // The reverse op gathers back the scatter dim: its full length is S, or the
+  // sum of the scatter lengths, which the lengths operand carries.
+  IntegerAttr gatherSize;
+  Value dynamicGatherSize;
+  if (!getScatterLengths())
+    std::tie(gatherSize, dynamicGatherSize) = lengthOf(b, loc, getInput(), s);
+  ArrayRef<int64_t> gradShape =
+      cast<ShapedType>(resultGrad.getType()).getShape();
+  SmallVector<int64_t> shape =
+      inferAllToAllShape(gradShape, g, s, p, optionalInt(gatherSize),
+                         static_cast<bool>(dynamicGatherSize),
+                         static_cast<bool>(getGatherLengths()),
+                         static_cast<bool>(getScatterLengths()));
+  Value adjoint = AllToAllOp::create(
+      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
+      getAxesAttr(), b.getI64IntegerAttr(g), b.getI64IntegerAttr(s), gatherSize,
+      dynamicGatherSize, getGatherLengths(), getScatterLengths());
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor> AllToAllOp::getAdjointFactor(SymbolTableCollection &) {
+  return GradFactor{};
+}
+
+//===----------------------------------------------------------------------===//
+// SplitOp and GatherOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SplitOp::verify() {
+  auto input = getInput().getType();
+  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
+      failed(verifyAxesNotEmpty(*this, getAxes())) ||
+      failed(verifyDim(*this, getDim(), input.getRank(), "dim")))
+    return failure();
+  if (std::optional<ArrayRef<int64_t>> sizes = getSizes())
+    return verifySum(*this, "sizes", *sizes);
+  return success();
+}
+
+LogicalResult SplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = resolveGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  int64_t d = getDim();
+  if (std::optional<ArrayRef<int64_t>> sizes = getSizes()) {
+    // A dynamic dim is checked against the sizes at run time.
+    int64_t n =
+        ShapedType::isDynamic(shape[d]) ? *checkedSum(*sizes) : shape[d];
+    if (failed(verifyLayoutCheck(
+            *this, layout::checkSizes(toVector(*sizes), n, *groupSize),
+            "dim " + Twine(d) + ": ")))
+      return failure();
+  }
+  return verifyResultShape(*this,
+                           inferSplitShape(shape, d, *groupSize, getSizes()),
+                           getResult().getType());
+}
+
+Value SplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  int64_t p = verifiedGroupSize(*this);
+  // Explicit sizes carry over; the split rule's pieces are those of a gather
+  // of the input's length.
+  IntegerAttr gatherSize;
+  Value dynamicGatherSize;
+  if (!getSizes())
+    std::tie(gatherSize, dynamicGatherSize) =
+        lengthOf(b, loc, getInput(), getDim());
+  ArrayRef<int64_t> gradShape =
+      cast<ShapedType>(resultGrad.getType()).getShape();
+  SmallVector<int64_t> shape = inferGatherShape(
+      gradShape, getDim(), p, getSizes(), optionalInt(gatherSize),
+      static_cast<bool>(dynamicGatherSize));
+  Value adjoint = GatherOp::create(
+      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
+      getAxesAttr(), getDimAttr(), getSizesAttr(), gatherSize,
+      dynamicGatherSize, GradScaleAttr::get(getContext(), GradScale::none));
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor>
+SplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  return scaleFactor(getGradScale(), *groupSize);
+}
+
+LogicalResult GatherOp::verify() {
+  auto input = getInput().getType();
+  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
+      failed(verifyAxesNotEmpty(*this, getAxes())) ||
+      failed(verifyDim(*this, getDim(), input.getRank(), "dim")) ||
+      failed(
+          verifyGatherSize(*this, getGatherSizeAttr(), getDynamicGatherSize())))
+    return failure();
+  std::optional<ArrayRef<int64_t>> sizes = getSizes();
+  if (!sizes)
+    return success();
+  if (getGatherSizeAttr() || getDynamicGatherSize())
+    return emitOpError("sizes and gather_size are mutually exclusive");
+  return verifySum(*this, "sizes", *sizes);
+}
+
+LogicalResult GatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = resolveGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  int64_t p = *groupSize;
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  int64_t d = getDim();
+  if (std::optional<ArrayRef<int64_t>> sizes = getSizes()) {
+    std::vector<int64_t> pieces = toVector(*sizes);
+    if (failed(verifyLayoutCheck(
+            *this, layout::checkSizes(pieces, *checkedSum(*sizes), p),
+            "dim " + Twine(d) + ": ")) ||
+        failed(verifyLocalLength(*this, d, shape[d], pieces)))
+      return failure();
+  } else if (std::optional<int64_t> n = optionalInt(getGatherSizeAttr())) {
+    if (failed(
+            verifyLocalLength(*this, d, shape[d], layout::splitSizes(*n, p))))
+      return failure();
+  } else if (!getDynamicGatherSize()) {
+    if (failed(verifyTimesRanks(*this, d, shape[d], p)))
+      return failure();
+  }
+  return verifyResultShape(
+      *this,
+      inferGatherShape(shape, d, p, getSizes(),
+                       optionalInt(getGatherSizeAttr()),
+                       static_cast<bool>(getDynamicGatherSize())),
+      getResult().getType());
+}
+
+Value GatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  int64_t p = verifiedGroupSize(*this);
+  // Explicit sizes carry over; a gather_size or equal pieces are the split
+  // rule of the gathered length.
+  ArrayRef<int64_t> gradShape =
+      cast<ShapedType>(resultGrad.getType()).getShape();
+  SmallVector<int64_t> shape =
+      inferSplitShape(gradShape, getDim(), p, getSizes());
+  Value adjoint = SplitOp::create(
+      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
+      getAxesAttr(), getDimAttr(), getSizesAttr(),
+      GradScaleAttr::get(getContext(), GradScale::none));
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor>
+GatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  return scaleFactor(getGradScale(), *groupSize);
+}
+
+//===----------------------------------------------------------------------===//
+// ZigzagSplitOp and ZigzagGatherOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ZigzagSplitOp::verify() {
+  auto input = getInput().getType();
+  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
+      failed(verifyAxesNotEmpty(*this, getAxes())))
+    return failure();
+  return verifyDim(*this, getDim(), input.getRank(), "dim");
+}
+
+LogicalResult
+ZigzagSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = resolveGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  int64_t d = getDim();
+  if (!ShapedType::isDynamic(shape[d]) &&
+      failed(verifyLayoutCheck(*this, layout::checkZigzag(shape[d], *groupSize),
+                               "dim " + Twine(d) + ": ")))
+    return failure();
+  return verifyResultShape(*this, inferZigzagSplitShape(shape, d, *groupSize),
+                           getResult().getType());
+}
+
+Value ZigzagSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  int64_t p = verifiedGroupSize(*this);
+  SmallVector<int64_t> shape = inferZigzagGatherShape(
+      cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), p);
+  Value adjoint =
+      ZigzagGatherOp::create(b, loc, withShape(getInput(), shape), resultGrad,
+                             getGridAttr(), getAxesAttr(), getDimAttr());
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor>
+ZigzagSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  return GradFactor{1, *groupSize};
+}
+
+LogicalResult ZigzagGatherOp::verify() {
+  auto input = getInput().getType();
+  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
+      failed(verifyAxesNotEmpty(*this, getAxes())))
+    return failure();
+  return verifyDim(*this, getDim(), input.getRank(), "dim");
+}
+
+LogicalResult
+ZigzagGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = resolveGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  int64_t p = *groupSize;
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  int64_t d = getDim();
+  if (!ShapedType::isDynamic(shape[d])) {
+    if (failed(verifyTimesRanks(*this, d, shape[d], p)) ||
+        failed(verifyLayoutCheck(*this, layout::checkZigzag(shape[d] * p, p),
+                                 "input dim " + Twine(d) + " of size " +
+                                     Twine(shape[d]) + " gathers to " +
+                                     Twine(shape[d] * p) + ": ")))
+      return failure();
+  }
+  return verifyResultShape(*this, inferZigzagGatherShape(shape, d, p),
+                           getResult().getType());
+}
+
+Value ZigzagGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  int64_t p = verifiedGroupSize(*this);
+  SmallVector<int64_t> shape = inferZigzagSplitShape(
+      cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), p);
+  Value adjoint =
+      ZigzagSplitOp::create(b, loc, withShape(getInput(), shape), resultGrad,
+                            getGridAttr(), getAxesAttr(), getDimAttr());
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor>
+ZigzagGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  return GradFactor{*groupSize, 1};
+}
+
+//===----------------------------------------------------------------------===//
+// PackedSplitOp and PackedGatherOp
+//===----------------------------------------------------------------------===//
+
+/// Local checks of a packed op's `seq_lens` against its dim, when static.
+static LogicalResult verifySeqLens(Operation *op, ArrayRef<int64_t> seqLens,
+                                   int64_t size, int64_t dim) {
+  FailureOr<int64_t> total = verifySum(op, "seq_lens", seqLens);
+  if (failed(total))
+    return failure();
+  int64_t n = ShapedType::isDynamic(size) ? *total : size;
+  return verifyLayoutCheck(op, layout::checkSeqLens(toVector(seqLens), n),
+                           "dim " + Twine(dim) + ": ");
+}
+
+LogicalResult PackedSplitOp::verify() {
+  auto input = getInput().getType();
+  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
+      failed(verifyAxesNotEmpty(*this, getAxes())) ||
+      failed(verifyDim(*this, getDim(), input.getRank(), "dim")))
+    return failure();
+  return verifySeqLens(*this, getSeqLens(), input.getDimSize(getDim()),
+                       getDim());
+}
+
+LogicalResult
+PackedSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = resolveGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  return verifyResultShape(
+      *this,
+      inferPackedSplitShape(getInput().getType().getShape(), getDim(),
+                            *groupSize, getSeqLens()),
+      getResult().getType());
+}
+
+Value PackedSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  SmallVector<int64_t> shape =
+      inferPackedGatherShape(cast<ShapedType>(resultGrad.getType()).getShape(),
+                             getDim(), getSeqLens());
+  Value adjoint = PackedGatherOp::create(
+      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
+      getAxesAttr(), getDimAttr(), getSeqLensAttr());
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor>
+PackedSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  return GradFactor{1, *groupSize};
+}
+
+LogicalResult PackedGatherOp::verify() {
+  auto input = getInput().getType();
+  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
+      failed(verifyAxesNotEmpty(*this, getAxes())) ||
+      failed(verifyDim(*this, getDim(), input.getRank(), "dim")))
+    return failure();
+  // The input dim is a local piece; the lengths only need to be valid.
+  return verifySeqLens(*this, getSeqLens(), ShapedType::kDynamic, getDim());
+}
+
+LogicalResult
+PackedGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = resolveGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  int64_t d = getDim();
+  if (failed(verifyLocalLength(
+          *this, d, shape[d],
+          layout::packedShardMap(toVector(getSeqLens()), *groupSize)
+              .localSizes())))
+    return failure();
+  return verifyResultShape(*this,
+                           inferPackedGatherShape(shape, d, getSeqLens()),
+                           getResult().getType());
+}
+
+Value PackedGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  int64_t p = verifiedGroupSize(*this);
+  SmallVector<int64_t> shape =
+      inferPackedSplitShape(cast<ShapedType>(resultGrad.getType()).getShape(),
+                            getDim(), p, getSeqLens());
+  Value adjoint = PackedSplitOp::create(
+      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
+      getAxesAttr(), getDimAttr(), getSeqLensAttr());
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor>
+PackedGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
+  if (failed(groupSize))
+    return failure();
+  return GradFactor{*groupSize, 1};
+}
+
+//===----------------------------------------------------------------------===//
+// Hybrid ops
+//===----------------------------------------------------------------------===//
+
+/// Local checks shared by the hybrid ops.
+template <typename OpTy> static LogicalResult verifyHybrid(OpTy op) {
+  auto input = op.getInput().getType();
+  if (failed(verifyTensorTypes(op, input, op.getResult().getType())) ||
+      failed(verifyDim(op, op.getDim(), input.getRank(), "dim")))
+    return failure();
+  if (op.getRingAxis() == op.getUlyssesAxis())
+    return op.emitOpError() << "ring axis and ulysses axis are both \""
+                            << op.getRingAxis() << "\"";
+  return success();
+}
+
+/// The factor of a hybrid adjoint: `R * U` raised to `sign`.
+template <typename OpTy>
+static FailureOr<GradFactor>
+hybridFactor(OpTy op, SymbolTableCollection &tables, bool multiply) {
+  FailureOr<int64_t> groupSize = getGroupSize(op, tables);
+  if (failed(groupSize))
+    return failure();
+  return multiply ? GradFactor{*groupSize, 1} : GradFactor{1, *groupSize};
+}
+
+LogicalResult HybridSplitOp::verify() { return verifyHybrid(*this); }
+
+LogicalResult
+HybridSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  auto sizes = resolveHybridSizes(*this, symbolTables);
+  if (failed(sizes))
+    return failure();
+  auto [ring, ulysses] = *sizes;
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  int64_t d = getDim();
+  if (!ShapedType::isDynamic(shape[d]) &&
+      failed(verifyLayoutCheck(*this, layout::checkZigzag(shape[d], ring),
+                               "dim " + Twine(d) + " over the ring axis: ")))
+    return failure();
+  return verifyResultShape(*this,
+                           inferHybridSplitShape(shape, d, ring, ulysses),
+                           getResult().getType());
+}
+
+Value HybridSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  auto [ring, ulysses] = verifiedHybridSizes(*this);
+  auto [gatherSize, dynamicGatherSize] = lengthOf(b, loc, getInput(), getDim());
+  SmallVector<int64_t> shape = inferHybridGatherShape(
+      cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), ring,
+      ulysses, optionalInt(gatherSize), static_cast<bool>(dynamicGatherSize));
+  Value adjoint = HybridGatherOp::create(
+      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
+      getRingAxisAttr(), getUlyssesAxisAttr(), getDimAttr(), gatherSize,
+      dynamicGatherSize);
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor>
+HybridSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  return hybridFactor(*this, symbolTables, /*multiply=*/false);
+}
+
+LogicalResult HybridGatherOp::verify() {
+  if (failed(verifyHybrid(*this)))
+    return failure();
+  return verifyGatherSize(*this, getGatherSizeAttr(), getDynamicGatherSize());
+}
+
+LogicalResult
+HybridGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  auto sizes = resolveHybridSizes(*this, symbolTables);
+  if (failed(sizes))
+    return failure();
+  auto [ring, ulysses] = *sizes;
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  int64_t d = getDim();
+  const Twine ringPrefix = "gathered length over the ring axis: ";
+  if (std::optional<int64_t> n = optionalInt(getGatherSizeAttr())) {
+    if (failed(verifyLayoutCheck(*this, layout::checkZigzag(*n, ring),
+                                 ringPrefix)) ||
+        failed(verifyLocalLength(
+            *this, d, shape[d],
+            layout::hybridShardMap(layout::zigzagShardMap(*n, ring), ulysses)
+                .localSizes())))
+      return failure();
+  } else if (!getDynamicGatherSize() && !ShapedType::isDynamic(shape[d])) {
+    if (failed(verifyTimesRanks(*this, d, shape[d], ring * ulysses)) ||
+        failed(verifyLayoutCheck(
+            *this, layout::checkZigzag(shape[d] * ring * ulysses, ring),
+            ringPrefix)))
+      return failure();
+  }
+  return verifyResultShape(
+      *this,
+      inferHybridGatherShape(shape, d, ring, ulysses,
+                             optionalInt(getGatherSizeAttr()),
+                             static_cast<bool>(getDynamicGatherSize())),
+      getResult().getType());
+}
+
+Value HybridGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  auto [ring, ulysses] = verifiedHybridSizes(*this);
+  SmallVector<int64_t> shape =
+      inferHybridSplitShape(cast<ShapedType>(resultGrad.getType()).getShape(),
+                            getDim(), ring, ulysses);
+  Value adjoint = HybridSplitOp::create(
+      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
+      getRingAxisAttr(), getUlyssesAxisAttr(), getDimAttr());
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor>
+HybridGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  return hybridFactor(*this, symbolTables, /*multiply=*/true);
+}
+
+LogicalResult HybridPackedSplitOp::verify() {
+  if (failed(verifyHybrid(*this)))
+    return failure();
+  return verifySeqLens(*this, getSeqLens(),
+                       getInput().getType().getDimSize(getDim()), getDim());
+}
+
+LogicalResult
+HybridPackedSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  auto sizes = resolveHybridSizes(*this, symbolTables);
+  if (failed(sizes))
+    return failure();
+  auto [ring, ulysses] = *sizes;
+  return verifyResultShape(
+      *this,
+      inferHybridPackedSplitShape(getInput().getType().getShape(), getDim(),
+                                  ring, ulysses, getSeqLens()),
+      getResult().getType());
+}
+
+Value HybridPackedSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  SmallVector<int64_t> shape = inferHybridPackedGatherShape(
+      cast<ShapedType>(resultGrad.getType()).getShape(), getDim(),
+      getSeqLens());
+  Value adjoint = HybridPackedGatherOp::create(
+      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
+      getRingAxisAttr(), getUlyssesAxisAttr(), getDimAttr(), getSeqLensAttr());
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor>
+HybridPackedSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  return hybridFactor(*this, symbolTables, /*multiply=*/false);
+}
+
+LogicalResult HybridPackedGatherOp::verify() {
+  if (failed(verifyHybrid(*this)))
+    return failure();
+  return verifySeqLens(*this, getSeqLens(), ShapedType::kDynamic, getDim());
+}
+
+LogicalResult
+HybridPackedGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  auto sizes = resolveHybridSizes(*this, symbolTables);
+  if (failed(sizes))
+    return failure();
+  auto [ring, ulysses] = *sizes;
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  int64_t d = getDim();
+  if (failed(verifyLocalLength(
+          *this, d, shape[d],
+          layout::hybridShardMap(
+              layout::packedShardMap(toVector(getSeqLens()), ring), ulysses)
+              .localSizes())))
+    return failure();
+  return verifyResultShape(*this,
+                           inferHybridPackedGatherShape(shape, d, getSeqLens()),
+                           getResult().getType());
+}
+
+Value HybridPackedGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
+  Location loc = getLoc();
+  auto [ring, ulysses] = verifiedHybridSizes(*this);
+  SmallVector<int64_t> shape = inferHybridPackedSplitShape(
+      cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), ring,
+      ulysses, getSeqLens());
+  Value adjoint = HybridPackedSplitOp::create(
+      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
+      getRingAxisAttr(), getUlyssesAxisAttr(), getDimAttr(), getSeqLensAttr());
+  return castTo(b, loc, adjoint, getInput().getType());
+}
+
+FailureOr<GradFactor>
+HybridPackedGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  return hybridFactor(*this, symbolTables, /*multiply=*/true);
+}
+
+#define GET_OP_CLASSES
+#include "seqpar/Dialect/SeqPar/IR/SeqParOps.cpp.inc"
