@@ -273,7 +273,7 @@ mlir::seqpar::resolveGroup(Operation *op, FlatSymbolRefAttr gridName,
   layout::Grid layoutGrid = grid.getLayoutGrid();
   std::vector<int64_t> axes = toVector(group.axes);
   if (failed(verifyLayoutCheck(op, layoutGrid.checkAxes(axes),
-                               "invalid group of grid " + gridName.getValue() +
+                               "invalid group of grid @" + gridName.getValue() +
                                    ": ")))
     return failure();
   // The grid verifier bounds the number of ranks, so this cannot overflow.

@@ -1,0 +1,583 @@
+// One case per verifier message of the seqpar dialect.
+// RUN: seqpar-opt %s --split-input-file --verify-diagnostics
+
+//===----------------------------------------------------------------------===//
+// seqpar.grid
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{'seqpar.grid' op expected at least one axis}}
+seqpar.grid @g(axes = [])
+
+// -----
+
+// expected-error @+1 {{'seqpar.grid' op axis names must not be empty}}
+seqpar.grid @g(axes = ["" = 2])
+
+// -----
+
+// expected-error @+1 {{'seqpar.grid' op axis "a" is declared twice}}
+seqpar.grid @g(axes = ["a" = 2, "a" = 2])
+
+// -----
+
+// expected-error @+1 {{'seqpar.grid' op axis "a" has size 0, expected at least 1}}
+seqpar.grid @g(axes = ["a" = 0])
+
+// -----
+
+// expected-error @+1 {{'seqpar.grid' op grid has more than 2147483647 ranks, the most a communicator holds}}
+seqpar.grid @g(axes = ["a" = 65536, "b" = 65536])
+
+// -----
+
+// expected-error @+1 {{'seqpar.grid' op has 1 axis names but 2 axis sizes}}
+"seqpar.grid"() <{sym_name = "g", axis_names = ["a"], shape = array<i64: 2, 2>}> : () -> ()
+
+//===----------------------------------------------------------------------===//
+// Groups
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @unknown_grid(%x: tensor<8xf32>) {
+  // expected-error @+1 {{'seqpar.split' op @nope does not name a seqpar.grid}}
+  %0 = seqpar.split %x on @nope["a"] dim 0 : tensor<8xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @not_a_grid(%x: tensor<8xf32>) {
+  // expected-error @+1 {{'seqpar.split' op @not_a_grid does not name a seqpar.grid}}
+  %0 = seqpar.split %x on @not_a_grid["a"] dim 0 : tensor<8xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @unknown_axis(%x: tensor<8xf32>) {
+  // expected-error @+1 {{'seqpar.split' op grid @g has no axis "b"}}
+  %0 = seqpar.split %x on @g["b"] dim 0 : tensor<8xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4, "b" = 2])
+func.func @duplicate_axis(%x: tensor<8xf32>) {
+  // expected-error @+1 {{'seqpar.split' op invalid group of grid @g: axis 0 is listed twice in [0, 1, 0]}}
+  %0 = seqpar.split %x on @g["a", "b", "a"] dim 0 : tensor<8xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @no_axes(%x: tensor<8xf32>) {
+  // expected-error @+1 {{'seqpar.split' op expected at least one grid axis}}
+  %0 = seqpar.split %x on @g[] dim 0 : tensor<8xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 512, "b" = 256])
+func.func @group_too_large(%x: tensor<8xf32>) {
+  // expected-error @+1 {{'seqpar.split' op group of 131072 ranks exceeds the supported maximum of 65536}}
+  %0 = seqpar.split %x on @g["a", "b"] dim 0 : tensor<8xf32> -> tensor<?xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor types and dims
+//===----------------------------------------------------------------------===//
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @rank_too_high(%x: tensor<1x1x1x1x1x1x2xf32>) {
+  // expected-error @+1 {{'seqpar.split' op input rank 7 is outside 1..6}}
+  %0 = seqpar.split %x on @g["a"] dim 6
+      : tensor<1x1x1x1x1x1x2xf32> -> tensor<1x1x1x1x1x1x1xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @rank_zero(%x: tensor<f32>) {
+  // expected-error @+1 {{'seqpar.exchange_lengths' op input rank 0 is outside 1..6}}
+  %0 = seqpar.exchange_lengths %x on @g["a"] dim 0 : tensor<f32> -> tensor<2xi64>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @element_type(%x: tensor<4xf8E4M3FN>) {
+  // expected-error @+1 {{'seqpar.zigzag_split' op element type 'f8E4M3FN' is not one of f64, f32, f16, bf16, i64, i32, i8, i1}}
+  %0 = seqpar.zigzag_split %x on @g["a"] dim 0 : tensor<4xf8E4M3FN> -> tensor<2xf8E4M3FN>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @result_rank(%x: tensor<4x4xf32>) {
+  // expected-error @+1 {{'seqpar.gather' op result rank 1 differs from input rank 2}}
+  %0 = seqpar.gather %x on @g["a"] dim 0 : tensor<4x4xf32> -> tensor<32xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @result_element_type(%x: tensor<4x4xf32>) {
+  // expected-error @+1 {{'seqpar.gather' op result element type 'f16' differs from input element type 'f32'}}
+  %0 = seqpar.gather %x on @g["a"] dim 0 : tensor<4x4xf32> -> tensor<8x4xf16>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @dim_out_of_range(%x: tensor<4x4xf32>) {
+  // expected-error @+1 {{'seqpar.packed_split' op dim 2 is out of range for a tensor of rank 2}}
+  %0 = seqpar.packed_split %x on @g["a"] dim 2 seq_lens [4]
+      : tensor<4x4xf32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @negative_dim(%x: tensor<4x4xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_split' op dim -1 is out of range for a tensor of rank 2}}
+  %0 = seqpar.hybrid_split %x on @g ring "a" ulysses "b" dim -1
+      : tensor<4x4xf32> -> tensor<4x4xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// exchange_lengths and all_to_all
+//===----------------------------------------------------------------------===//
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @lengths_count(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'seqpar.exchange_lengths' op expected result shape 4, got 2}}
+  %0 = seqpar.exchange_lengths %x on @g["a"] dim 0 : tensor<?x8xf32> -> tensor<2xi64>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @lengths_type(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'seqpar.exchange_lengths' op result #0 must be 1D tensor of 64-bit signless integer values}}
+  %0 = seqpar.exchange_lengths %x on @g["a"] dim 0 : tensor<?x8xf32> -> tensor<4xi32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @scatter_dim_range(%x: tensor<8x8xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op scatter dim 2 is out of range for a tensor of rank 2}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 2 gather 0
+      : tensor<8x8xf32> -> tensor<8x8xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @gather_dim_range(%x: tensor<8x8xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op gather dim -1 is out of range for a tensor of rank 2}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 gather -1
+      : tensor<8x8xf32> -> tensor<8x8xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @same_dims(%x: tensor<8x8xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op scatter dim and gather dim are both 1}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 1
+      : tensor<8x8xf32> -> tensor<8x8xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @negative_gather_size(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op gather_size -4 is negative}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0 gather_size -4
+      : tensor<?x8xf32> -> tensor<?x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @gather_size_and_lengths(%x: tensor<?x8xf32>, %l: tensor<4xi64>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op gather_size and gather_lengths are mutually exclusive}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0 gather_size 8
+      gather_lengths(%l : tensor<4xi64>) : tensor<?x8xf32> -> tensor<?x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @static_and_dynamic_gather_size(%x: tensor<?x8xf32>, %n: index) {
+  // expected-error @+1 {{'seqpar.all_to_all' op a static and a dynamic gather_size are mutually exclusive}}
+  %0 = "seqpar.all_to_all"(%x, %n) <{grid = @g, axes = ["a"], scatter_dim = 1 : i64,
+      gather_dim = 0 : i64, gather_size = 8 : i64,
+      operandSegmentSizes = array<i32: 1, 1, 0, 0>}>
+      : (tensor<?x8xf32>, index) -> tensor<?x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @lengths_per_rank(%x: tensor<?x8xf32>, %l: tensor<3xi64>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op gather_lengths must hold one length per rank: expected 'tensor<4xi64>', got 'tensor<3xi64>'}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0
+      gather_lengths(%l : tensor<3xi64>) : tensor<?x8xf32> -> tensor<?x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @lengths_element_type(%x: tensor<?x8xf32>, %l: tensor<4xi32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op operand #1 must be 1D tensor of 64-bit signless integer values}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 gather 1
+      scatter_lengths(%l : tensor<4xi32>) : tensor<?x8xf32> -> tensor<?x32xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @result_shape_scatter(%x: tensor<3x10xf32>) {
+  // 10 over 4 ranks is 3, 3, 2, 2: the scatter dim must be dynamic.
+  // expected-error @+1 {{'seqpar.all_to_all' op expected result shape 12x?, got 12x3}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0
+      : tensor<3x10xf32> -> tensor<12x3xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @uneven_static_gather_piece(%x: tensor<3x8xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op input dim 0 has static size 3 but the ranks hold [3, 3, 2, 2], so it must be dynamic}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0 gather_size 10
+      : tensor<3x8xf32> -> tensor<10x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @wrong_static_gather_piece(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op input dim 0 has size 2 but every rank holds 3}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0 gather_size 12
+      : tensor<2x8xf32> -> tensor<12x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @gather_overflow(%x: tensor<4611686018427387904x8xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op dim 0 of size 4611686018427387904 times 4 ranks overflows int64}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0
+      : tensor<4611686018427387904x8xf32> -> tensor<?x2xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// split and gather
+//===----------------------------------------------------------------------===//
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @split_result_shape(%x: tensor<2x10xf32>) {
+  // expected-error @+1 {{'seqpar.split' op expected result shape 2x?, got 2x3}}
+  %0 = seqpar.split %x on @g["a"] dim 1 : tensor<2x10xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @split_sizes_count(%x: tensor<2x10xf32>) {
+  // expected-error @+1 {{'seqpar.split' op dim 1: expected 4 sizes (one per rank) but got 3 [4, 3, 3]}}
+  %0 = seqpar.split %x on @g["a"] dim 1 sizes [4, 3, 3]
+      : tensor<2x10xf32> -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @split_sizes_sum(%x: tensor<2x10xf32>) {
+  // expected-error @+1 {{'seqpar.split' op dim 1: sizes [3, 3, 3, 3] sum to 12 but the dim has size 10}}
+  %0 = seqpar.split %x on @g["a"] dim 1 sizes [3, 3, 3, 3]
+      : tensor<2x10xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @split_sizes_negative(%x: tensor<2x?xf32>) {
+  // expected-error @+1 {{'seqpar.split' op dim 1: sizes [5, 5, -1, 1] contain a negative size -1}}
+  %0 = seqpar.split %x on @g["a"] dim 1 sizes [5, 5, -1, 1]
+      : tensor<2x?xf32> -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @split_sizes_overflow(%x: tensor<2x?xf32>) {
+  // expected-error @+1 {{'seqpar.split' op sizes [9223372036854775807, 1, 0, 0] overflow int64 when summed}}
+  %0 = seqpar.split %x on @g["a"] dim 1 sizes [9223372036854775807, 1, 0, 0]
+      : tensor<2x?xf32> -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @gather_sizes_and_gather_size(%x: tensor<2x?xf32>) {
+  // expected-error @+1 {{'seqpar.gather' op sizes and gather_size are mutually exclusive}}
+  %0 = seqpar.gather %x on @g["a"] dim 1 sizes [3, 3, 2, 2] gather_size 10
+      : tensor<2x?xf32> -> tensor<2x10xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @gather_static_uneven(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'seqpar.gather' op input dim 1 has static size 3 but the ranks hold [3, 3, 2, 2], so it must be dynamic}}
+  %0 = seqpar.gather %x on @g["a"] dim 1 sizes [3, 3, 2, 2]
+      : tensor<2x3xf32> -> tensor<2x10xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @gather_result_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'seqpar.gather' op expected result shape 2x12, got 2x?}}
+  %0 = seqpar.gather %x on @g["a"] dim 1 : tensor<2x3xf32> -> tensor<2x?xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// zigzag and packed
+//===----------------------------------------------------------------------===//
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @zigzag_length(%x: tensor<2x12xf32>) {
+  // expected-error @+1 {{'seqpar.zigzag_split' op dim 1: zigzag length 12 is not a multiple of 2 * 4 = 8}}
+  %0 = seqpar.zigzag_split %x on @g["a"] dim 1 : tensor<2x12xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @zigzag_gather_odd(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'seqpar.zigzag_gather' op input dim 1 of size 3 gathers to 12: zigzag length 12 is not a multiple of 2 * 4 = 8}}
+  %0 = seqpar.zigzag_gather %x on @g["a"] dim 1 : tensor<2x3xf32> -> tensor<2x12xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @zigzag_result_shape(%x: tensor<2x16xf32>) {
+  // expected-error @+1 {{'seqpar.zigzag_split' op expected result shape 2x4, got 2x?}}
+  %0 = seqpar.zigzag_split %x on @g["a"] dim 1 : tensor<2x16xf32> -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @seq_lens_sum(%x: tensor<10x4xf32>) {
+  // expected-error @+1 {{'seqpar.packed_split' op dim 0: sequence lengths [5, 4] sum to 9 but the dim has size 10}}
+  %0 = seqpar.packed_split %x on @g["a"] dim 0 seq_lens [5, 4]
+      : tensor<10x4xf32> -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @seq_lens_negative(%x: tensor<?x4xf32>) {
+  // expected-error @+1 {{'seqpar.packed_gather' op dim 0: sequence lengths [5, -1] contain a negative length -1}}
+  %0 = seqpar.packed_gather %x on @g["a"] dim 0 seq_lens [5, -1]
+      : tensor<?x4xf32> -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @seq_lens_overflow(%x: tensor<?x4xf32>) {
+  // expected-error @+1 {{'seqpar.packed_split' op seq_lens [9223372036854775807, 9223372036854775807] overflow int64 when summed}}
+  %0 = seqpar.packed_split %x on @g["a"] dim 0
+      seq_lens [9223372036854775807, 9223372036854775807]
+      : tensor<?x4xf32> -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @packed_result_shape(%x: tensor<9x4xf32>) {
+  // expected-error @+1 {{'seqpar.packed_split' op expected result shape ?x4, got 5x4}}
+  %0 = seqpar.packed_split %x on @g["a"] dim 0 seq_lens [5, 4]
+      : tensor<9x4xf32> -> tensor<5x4xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 2])
+func.func @packed_gather_static_uneven(%x: tensor<5x4xf32>) {
+  // expected-error @+1 {{'seqpar.packed_gather' op input dim 0 has static size 5 but the ranks hold [5, 4], so it must be dynamic}}
+  %0 = seqpar.packed_gather %x on @g["a"] dim 0 seq_lens [5, 4]
+      : tensor<5x4xf32> -> tensor<9x4xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// Hybrid
+//===----------------------------------------------------------------------===//
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+func.func @hybrid_same_axis(%x: tensor<2x16xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_split' op ring axis and ulysses axis are both "ring"}}
+  %0 = seqpar.hybrid_split %x on @cp ring "ring" ulysses "ring" dim 1
+      : tensor<2x16xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+func.func @hybrid_unknown_axis(%x: tensor<2x16xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_split' op grid @cp has no axis "sp"}}
+  %0 = seqpar.hybrid_split %x on @cp ring "ring" ulysses "sp" dim 1
+      : tensor<2x16xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+func.func @hybrid_zigzag(%x: tensor<2x18xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_split' op dim 1 over the ring axis: zigzag length 18 is not a multiple of 2 * 2 = 4}}
+  %0 = seqpar.hybrid_split %x on @cp ring "ring" ulysses "ulysses" dim 1
+      : tensor<2x18xf32> -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+func.func @hybrid_split_result(%x: tensor<2x20xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_split' op expected result shape 2x?, got 2x3}}
+  %0 = seqpar.hybrid_split %x on @cp ring "ring" ulysses "ulysses" dim 1
+      : tensor<2x20xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+func.func @hybrid_gather_size_zigzag(%x: tensor<2x?xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_gather' op gathered length over the ring axis: zigzag length 18 is not a multiple of 2 * 2 = 4}}
+  %0 = seqpar.hybrid_gather %x on @cp ring "ring" ulysses "ulysses" dim 1
+      gather_size 18 : tensor<2x?xf32> -> tensor<2x18xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 3, "ulysses" = 1])
+func.func @hybrid_gather_default_zigzag(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_gather' op gathered length over the ring axis: zigzag length 9 is not a multiple of 2 * 3 = 6}}
+  %0 = seqpar.hybrid_gather %x on @cp ring "ring" ulysses "ulysses" dim 1
+      : tensor<2x3xf32> -> tensor<2x9xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+func.func @hybrid_gather_negative(%x: tensor<2x?xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_gather' op gather_size -8 is negative}}
+  %0 = seqpar.hybrid_gather %x on @cp ring "ring" ulysses "ulysses" dim 1
+      gather_size -8 : tensor<2x?xf32> -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+func.func @hybrid_gather_piece(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_gather' op input dim 1 has static size 3 but the ranks hold [3, 3, 2, 2, 3, 3, 2, 2], so it must be dynamic}}
+  %0 = seqpar.hybrid_gather %x on @cp ring "ring" ulysses "ulysses" dim 1
+      gather_size 20 : tensor<2x3xf32> -> tensor<2x20xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+func.func @hybrid_packed_sum(%x: tensor<25x4xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_packed_split' op dim 0: sequence lengths [16, 8] sum to 24 but the dim has size 25}}
+  %0 = seqpar.hybrid_packed_split %x on @cp ring "ring" ulysses "ulysses"
+      dim 0 seq_lens [16, 8] : tensor<25x4xf32> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+func.func @hybrid_packed_gather_piece(%x: tensor<4x4xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_packed_gather' op input dim 0 has size 4 but every rank holds 3}}
+  %0 = seqpar.hybrid_packed_gather %x on @cp ring "ring" ulysses "ulysses"
+      dim 0 seq_lens [16, 8] : tensor<4x4xf32> -> tensor<24x4xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+func.func @hybrid_packed_gather_result(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'seqpar.hybrid_packed_gather' op expected result shape 24x4, got 25x4}}
+  %0 = seqpar.hybrid_packed_gather %x on @cp ring "ring" ulysses "ulysses"
+      dim 0 seq_lens [16, 8] : tensor<3x4xf32> -> tensor<25x4xf32>
+  return
+}
