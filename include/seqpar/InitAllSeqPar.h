@@ -16,7 +16,7 @@ namespace seqpar {
 
 /// Adds the seqpar dialect to `registry`.
 inline void registerSeqParDialects(mlir::DialectRegistry &registry) {
-  registry.insert<mlir::seqpar::SeqParDialect>();
+  registry.insert<seqpar::SeqParDialect>();
 }
 
 /// Registers every seqpar pass and pipeline with the global pass registry.

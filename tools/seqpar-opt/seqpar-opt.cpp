@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestPasses.h"
 #include "seqpar/InitAllSeqPar.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -46,6 +47,7 @@ int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   mlir::bufferization::registerBufferizationPasses();
   seqpar::registerAllSeqParPasses();
+  seqpar::test::registerTestAdjointPass();
 
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "seqpar optimizer driver\n", registry));

@@ -12,7 +12,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
-using namespace mlir::seqpar;
+using namespace seqpar;
 
 #include "seqpar/Dialect/SeqPar/IR/SeqParOpsDialect.cpp.inc"
 

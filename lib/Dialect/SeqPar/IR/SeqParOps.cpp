@@ -18,8 +18,7 @@
 #include <climits>
 
 using namespace mlir;
-using namespace mlir::seqpar;
-namespace layout = ::seqpar::layout;
+using namespace seqpar;
 
 //===----------------------------------------------------------------------===//
 // Helpers
@@ -255,9 +254,9 @@ static void printGatherSize(OpAsmPrinter &printer, Operation *,
 //===----------------------------------------------------------------------===//
 
 FailureOr<ResolvedGroup>
-mlir::seqpar::resolveGroup(Operation *op, FlatSymbolRefAttr gridName,
-                           ArrayRef<StringRef> axisNames,
-                           SymbolTableCollection &symbolTables) {
+seqpar::resolveGroup(Operation *op, FlatSymbolRefAttr gridName,
+                     ArrayRef<StringRef> axisNames,
+                     SymbolTableCollection &symbolTables) {
   auto grid = symbolTables.lookupNearestSymbolFrom<GridOp>(op, gridName);
   if (!grid)
     return op->emitOpError() << gridName << " does not name a seqpar.grid";
@@ -285,9 +284,8 @@ mlir::seqpar::resolveGroup(Operation *op, FlatSymbolRefAttr gridName,
   return group;
 }
 
-FailureOr<int64_t>
-mlir::seqpar::getGroupSize(CollectiveOpInterface op,
-                           SymbolTableCollection &symbolTables) {
+FailureOr<int64_t> seqpar::getGroupSize(CollectiveOpInterface op,
+                                        SymbolTableCollection &symbolTables) {
   auto grid = symbolTables.lookupNearestSymbolFrom<GridOp>(op.getOperation(),
                                                            op.getGroupGrid());
   if (!grid)
@@ -349,7 +347,7 @@ verifiedHybridSizes(CollectiveOpInterface op) {
 // Result shapes
 //===----------------------------------------------------------------------===//
 
-SmallVector<int64_t> mlir::seqpar::inferAllToAllShape(
+SmallVector<int64_t> seqpar::inferAllToAllShape(
     ArrayRef<int64_t> input, int64_t scatterDim, int64_t gatherDim,
     int64_t groupSize, std::optional<int64_t> gatherSize,
     bool dynamicGatherSize, bool hasScatterLengths, bool hasGatherLengths) {
@@ -369,9 +367,8 @@ SmallVector<int64_t> mlir::seqpar::inferAllToAllShape(
 }
 
 SmallVector<int64_t>
-mlir::seqpar::inferSplitShape(ArrayRef<int64_t> input, int64_t dim,
-                              int64_t groupSize,
-                              std::optional<ArrayRef<int64_t>> sizes) {
+seqpar::inferSplitShape(ArrayRef<int64_t> input, int64_t dim, int64_t groupSize,
+                        std::optional<ArrayRef<int64_t>> sizes) {
   SmallVector<int64_t> out(input);
   if (sizes)
     out[dim] = uniformOrDynamic(toVector(*sizes));
@@ -382,7 +379,7 @@ mlir::seqpar::inferSplitShape(ArrayRef<int64_t> input, int64_t dim,
   return out;
 }
 
-SmallVector<int64_t> mlir::seqpar::inferGatherShape(
+SmallVector<int64_t> seqpar::inferGatherShape(
     ArrayRef<int64_t> input, int64_t dim, int64_t groupSize,
     std::optional<ArrayRef<int64_t>> sizes, std::optional<int64_t> gatherSize,
     bool dynamicGatherSize) {
@@ -398,9 +395,9 @@ SmallVector<int64_t> mlir::seqpar::inferGatherShape(
   return out;
 }
 
-SmallVector<int64_t>
-mlir::seqpar::inferZigzagSplitShape(ArrayRef<int64_t> input, int64_t dim,
-                                    int64_t groupSize) {
+SmallVector<int64_t> seqpar::inferZigzagSplitShape(ArrayRef<int64_t> input,
+                                                   int64_t dim,
+                                                   int64_t groupSize) {
   SmallVector<int64_t> out(input);
   if (!ShapedType::isDynamic(input[dim]))
     out[dim] = uniformOrDynamic(
@@ -408,35 +405,36 @@ mlir::seqpar::inferZigzagSplitShape(ArrayRef<int64_t> input, int64_t dim,
   return out;
 }
 
-SmallVector<int64_t>
-mlir::seqpar::inferZigzagGatherShape(ArrayRef<int64_t> input, int64_t dim,
-                                     int64_t groupSize) {
+SmallVector<int64_t> seqpar::inferZigzagGatherShape(ArrayRef<int64_t> input,
+                                                    int64_t dim,
+                                                    int64_t groupSize) {
   SmallVector<int64_t> out(input);
   out[dim] = timesOrDynamic(input[dim], groupSize);
   return out;
 }
 
-SmallVector<int64_t>
-mlir::seqpar::inferPackedSplitShape(ArrayRef<int64_t> input, int64_t dim,
-                                    int64_t groupSize,
-                                    ArrayRef<int64_t> seqLens) {
+SmallVector<int64_t> seqpar::inferPackedSplitShape(ArrayRef<int64_t> input,
+                                                   int64_t dim,
+                                                   int64_t groupSize,
+                                                   ArrayRef<int64_t> seqLens) {
   SmallVector<int64_t> out(input);
   out[dim] = uniformOrDynamic(
       layout::packedShardMap(toVector(seqLens), groupSize).localSizes());
   return out;
 }
 
-SmallVector<int64_t>
-mlir::seqpar::inferPackedGatherShape(ArrayRef<int64_t> input, int64_t dim,
-                                     ArrayRef<int64_t> seqLens) {
+SmallVector<int64_t> seqpar::inferPackedGatherShape(ArrayRef<int64_t> input,
+                                                    int64_t dim,
+                                                    ArrayRef<int64_t> seqLens) {
   SmallVector<int64_t> out(input);
   out[dim] = checkedSum(seqLens).value_or(ShapedType::kDynamic);
   return out;
 }
 
-SmallVector<int64_t>
-mlir::seqpar::inferHybridSplitShape(ArrayRef<int64_t> input, int64_t dim,
-                                    int64_t ringSize, int64_t ulyssesSize) {
+SmallVector<int64_t> seqpar::inferHybridSplitShape(ArrayRef<int64_t> input,
+                                                   int64_t dim,
+                                                   int64_t ringSize,
+                                                   int64_t ulyssesSize) {
   SmallVector<int64_t> out(input);
   if (!ShapedType::isDynamic(input[dim]))
     out[dim] = uniformOrDynamic(
@@ -446,7 +444,7 @@ mlir::seqpar::inferHybridSplitShape(ArrayRef<int64_t> input, int64_t dim,
   return out;
 }
 
-SmallVector<int64_t> mlir::seqpar::inferHybridGatherShape(
+SmallVector<int64_t> seqpar::inferHybridGatherShape(
     ArrayRef<int64_t> input, int64_t dim, int64_t ringSize, int64_t ulyssesSize,
     std::optional<int64_t> gatherSize, bool dynamicGatherSize) {
   SmallVector<int64_t> out(input);
@@ -460,9 +458,9 @@ SmallVector<int64_t> mlir::seqpar::inferHybridGatherShape(
 }
 
 SmallVector<int64_t>
-mlir::seqpar::inferHybridPackedSplitShape(ArrayRef<int64_t> input, int64_t dim,
-                                          int64_t ringSize, int64_t ulyssesSize,
-                                          ArrayRef<int64_t> seqLens) {
+seqpar::inferHybridPackedSplitShape(ArrayRef<int64_t> input, int64_t dim,
+                                    int64_t ringSize, int64_t ulyssesSize,
+                                    ArrayRef<int64_t> seqLens) {
   SmallVector<int64_t> out(input);
   out[dim] = uniformOrDynamic(
       layout::hybridShardMap(
@@ -472,8 +470,8 @@ mlir::seqpar::inferHybridPackedSplitShape(ArrayRef<int64_t> input, int64_t dim,
 }
 
 SmallVector<int64_t>
-mlir::seqpar::inferHybridPackedGatherShape(ArrayRef<int64_t> input, int64_t dim,
-                                           ArrayRef<int64_t> seqLens) {
+seqpar::inferHybridPackedGatherShape(ArrayRef<int64_t> input, int64_t dim,
+                                     ArrayRef<int64_t> seqLens) {
   return inferPackedGatherShape(input, dim, seqLens);
 }
 

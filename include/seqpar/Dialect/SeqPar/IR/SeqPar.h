@@ -20,7 +20,6 @@
 
 #include <optional>
 
-namespace mlir {
 namespace seqpar {
 
 /// The rational factor num / den that an adjoint multiplies the gradient by.
@@ -38,7 +37,6 @@ struct GradFactor {
 constexpr int64_t kMaxGroupSize = 65536;
 
 } // namespace seqpar
-} // namespace mlir
 
 #include "seqpar/Dialect/SeqPar/IR/SeqParEnums.h.inc"
 #include "seqpar/Dialect/SeqPar/IR/SeqParOpsDialect.h.inc"
@@ -51,29 +49,30 @@ constexpr int64_t kMaxGroupSize = 65536;
 #define GET_OP_CLASSES
 #include "seqpar/Dialect/SeqPar/IR/SeqParOps.h.inc"
 
-namespace mlir {
 namespace seqpar {
 
 /// A collective's group resolved against its grid: the grid op, the indices
 /// of the group's axes and the group size.
 struct ResolvedGroup {
   GridOp grid;
-  SmallVector<int64_t> axes;
+  llvm::SmallVector<int64_t> axes;
   int64_t size = 1;
 };
 
 /// Resolves the group of `op` (a collective naming `gridName` and the axes
 /// `axisNames`). Emits an error on `op` and fails when the grid symbol, an
 /// axis or the group is invalid.
-FailureOr<ResolvedGroup> resolveGroup(Operation *op, FlatSymbolRefAttr gridName,
-                                      ArrayRef<StringRef> axisNames,
-                                      SymbolTableCollection &symbolTables);
+mlir::FailureOr<ResolvedGroup>
+resolveGroup(mlir::Operation *op, mlir::FlatSymbolRefAttr gridName,
+             llvm::ArrayRef<llvm::StringRef> axisNames,
+             mlir::SymbolTableCollection &symbolTables);
 
 /// The size of the group of a verified collective (for hybrid ops, the
 /// product of the ring and Ulysses sizes), or failure when its grid does not
 /// resolve.
-FailureOr<int64_t> getGroupSize(CollectiveOpInterface op,
-                                SymbolTableCollection &symbolTables);
+mlir::FailureOr<int64_t>
+getGroupSize(CollectiveOpInterface op,
+             mlir::SymbolTableCollection &symbolTables);
 
 //===----------------------------------------------------------------------===//
 // Result shapes
@@ -86,46 +85,46 @@ FailureOr<int64_t> getGroupSize(CollectiveOpInterface op,
 // arguments satisfy the op's verifier.
 //===----------------------------------------------------------------------===//
 
-SmallVector<int64_t>
-inferAllToAllShape(ArrayRef<int64_t> input, int64_t scatterDim,
+llvm::SmallVector<int64_t>
+inferAllToAllShape(llvm::ArrayRef<int64_t> input, int64_t scatterDim,
                    int64_t gatherDim, int64_t groupSize,
                    std::optional<int64_t> gatherSize, bool dynamicGatherSize,
                    bool hasScatterLengths, bool hasGatherLengths);
-SmallVector<int64_t> inferSplitShape(ArrayRef<int64_t> input, int64_t dim,
-                                     int64_t groupSize,
-                                     std::optional<ArrayRef<int64_t>> sizes);
-SmallVector<int64_t> inferGatherShape(ArrayRef<int64_t> input, int64_t dim,
-                                      int64_t groupSize,
-                                      std::optional<ArrayRef<int64_t>> sizes,
-                                      std::optional<int64_t> gatherSize,
-                                      bool dynamicGatherSize);
-SmallVector<int64_t> inferZigzagSplitShape(ArrayRef<int64_t> input, int64_t dim,
-                                           int64_t groupSize);
-SmallVector<int64_t> inferZigzagGatherShape(ArrayRef<int64_t> input,
-                                            int64_t dim, int64_t groupSize);
-SmallVector<int64_t> inferPackedSplitShape(ArrayRef<int64_t> input, int64_t dim,
-                                           int64_t groupSize,
-                                           ArrayRef<int64_t> seqLens);
-SmallVector<int64_t> inferPackedGatherShape(ArrayRef<int64_t> input,
-                                            int64_t dim,
-                                            ArrayRef<int64_t> seqLens);
-SmallVector<int64_t> inferHybridSplitShape(ArrayRef<int64_t> input, int64_t dim,
-                                           int64_t ringSize,
-                                           int64_t ulyssesSize);
-SmallVector<int64_t> inferHybridGatherShape(ArrayRef<int64_t> input,
-                                            int64_t dim, int64_t ringSize,
-                                            int64_t ulyssesSize,
-                                            std::optional<int64_t> gatherSize,
-                                            bool dynamicGatherSize);
-SmallVector<int64_t> inferHybridPackedSplitShape(ArrayRef<int64_t> input,
-                                                 int64_t dim, int64_t ringSize,
-                                                 int64_t ulyssesSize,
-                                                 ArrayRef<int64_t> seqLens);
-SmallVector<int64_t> inferHybridPackedGatherShape(ArrayRef<int64_t> input,
+llvm::SmallVector<int64_t>
+inferSplitShape(llvm::ArrayRef<int64_t> input, int64_t dim, int64_t groupSize,
+                std::optional<llvm::ArrayRef<int64_t>> sizes);
+llvm::SmallVector<int64_t>
+inferGatherShape(llvm::ArrayRef<int64_t> input, int64_t dim, int64_t groupSize,
+                 std::optional<llvm::ArrayRef<int64_t>> sizes,
+                 std::optional<int64_t> gatherSize, bool dynamicGatherSize);
+llvm::SmallVector<int64_t> inferZigzagSplitShape(llvm::ArrayRef<int64_t> input,
+                                                 int64_t dim,
+                                                 int64_t groupSize);
+llvm::SmallVector<int64_t> inferZigzagGatherShape(llvm::ArrayRef<int64_t> input,
                                                   int64_t dim,
-                                                  ArrayRef<int64_t> seqLens);
+                                                  int64_t groupSize);
+llvm::SmallVector<int64_t>
+inferPackedSplitShape(llvm::ArrayRef<int64_t> input, int64_t dim,
+                      int64_t groupSize, llvm::ArrayRef<int64_t> seqLens);
+llvm::SmallVector<int64_t>
+inferPackedGatherShape(llvm::ArrayRef<int64_t> input, int64_t dim,
+                       llvm::ArrayRef<int64_t> seqLens);
+llvm::SmallVector<int64_t> inferHybridSplitShape(llvm::ArrayRef<int64_t> input,
+                                                 int64_t dim, int64_t ringSize,
+                                                 int64_t ulyssesSize);
+llvm::SmallVector<int64_t>
+inferHybridGatherShape(llvm::ArrayRef<int64_t> input, int64_t dim,
+                       int64_t ringSize, int64_t ulyssesSize,
+                       std::optional<int64_t> gatherSize,
+                       bool dynamicGatherSize);
+llvm::SmallVector<int64_t>
+inferHybridPackedSplitShape(llvm::ArrayRef<int64_t> input, int64_t dim,
+                            int64_t ringSize, int64_t ulyssesSize,
+                            llvm::ArrayRef<int64_t> seqLens);
+llvm::SmallVector<int64_t>
+inferHybridPackedGatherShape(llvm::ArrayRef<int64_t> input, int64_t dim,
+                             llvm::ArrayRef<int64_t> seqLens);
 
 } // namespace seqpar
-} // namespace mlir
 
 #endif // SEQPAR_DIALECT_SEQPAR_IR_SEQPAR_H

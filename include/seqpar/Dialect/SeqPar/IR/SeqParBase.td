@@ -13,7 +13,7 @@ include "mlir/IR/OpBase.td"
 
 def SeqPar_Dialect : Dialect {
   let name = "seqpar";
-  let cppNamespace = "::mlir::seqpar";
+  let cppNamespace = "::seqpar";
   let summary = "Resharding steps of sequence and context parallelism";
   let description = [{
     The `seqpar` dialect expresses the resharding steps of sequence and
@@ -66,7 +66,7 @@ def SeqPar_GradScale : I32EnumAttr<"GradScale",
   I32EnumAttrCase<"down", 2>
 ]> {
   let genSpecializedAttr = 0;
-  let cppNamespace = "::mlir::seqpar";
+  let cppNamespace = "::seqpar";
   let description = [{
     `none` leaves the gradient as it is, `up` multiplies it by the group size
     `P` and `down` divides it by `P`.

@@ -11,7 +11,7 @@
 include "mlir/IR/OpBase.td"
 
 def SeqPar_CollectiveOpInterface : OpInterface<"CollectiveOpInterface"> {
-  let cppNamespace = "::mlir::seqpar";
+  let cppNamespace = "::seqpar";
   let description = [{
     A collective over a group of ranks: a grid symbol and the names of the
     group's axes, in the order that linearizes the group rank.
@@ -28,7 +28,7 @@ def SeqPar_CollectiveOpInterface : OpInterface<"CollectiveOpInterface"> {
 }
 
 def SeqPar_AdjointOpInterface : OpInterface<"AdjointOpInterface"> {
-  let cppNamespace = "::mlir::seqpar";
+  let cppNamespace = "::seqpar";
   let description = [{
     A differentiable resharding op. Its adjoint is another seqpar op that
     carries the gradient of the result back to the layout of the input,
@@ -49,7 +49,7 @@ def SeqPar_AdjointOpInterface : OpInterface<"AdjointOpInterface"> {
         on the sizes of the groups; fails only when the grid symbol does not
         resolve, which the verifier excludes.
       }],
-      "::mlir::FailureOr<::mlir::seqpar::GradFactor>", "getAdjointFactor",
+      "::mlir::FailureOr<::seqpar::GradFactor>", "getAdjointFactor",
       (ins "::mlir::SymbolTableCollection &":$symbolTables)>
   ];
 }

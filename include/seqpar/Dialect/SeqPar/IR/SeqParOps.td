@@ -265,7 +265,7 @@ def SeqPar_SplitOp : SeqPar_GroupOp<"split", [
   let arguments = !con((ins AnyRankedTensor:$input), groupArgs, (ins
     I64Attr:$dim,
     OptionalAttr<DenseI64ArrayAttr>:$sizes,
-    DefaultValuedAttr<SeqPar_GradScaleAttr, "::mlir::seqpar::GradScale::none">:
+    DefaultValuedAttr<SeqPar_GradScaleAttr, "::seqpar::GradScale::none">:
         $grad_scale
   ));
   let results = (outs AnyRankedTensor:$result);
@@ -316,7 +316,7 @@ def SeqPar_GatherOp : SeqPar_GroupOp<"gather", [
     OptionalAttr<DenseI64ArrayAttr>:$sizes,
     OptionalAttr<I64Attr>:$gather_size,
     Optional<Index>:$dynamic_gather_size,
-    DefaultValuedAttr<SeqPar_GradScaleAttr, "::mlir::seqpar::GradScale::none">:
+    DefaultValuedAttr<SeqPar_GradScaleAttr, "::seqpar::GradScale::none">:
         $grad_scale
   ));
   let results = (outs AnyRankedTensor:$result);
