@@ -156,13 +156,13 @@ Runtime *globalRuntime() { return globalSlot().get(); }
 extern "C" {
 
 int32_t seqpar_rt_init(int64_t num_axes, const int64_t *axis_sizes) {
-  if (globalRuntime())
-    return report({StatusCode::InvalidArgument,
-                   "init: the runtime is already initialized"});
   if (num_axes < 1 || !axis_sizes)
     return report({StatusCode::InvalidArgument,
                    "init: the grid needs at least one axis, got " +
                        std::to_string(num_axes)});
+  if (globalRuntime())
+    return report({StatusCode::InvalidArgument,
+                   "init: the runtime is already initialized"});
   std::unique_ptr<Backend> world;
   if (Status st = createMpiWorldBackend(world); !st)
     return report({st.code(), "init: " + st.message()});
