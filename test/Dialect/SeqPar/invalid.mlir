@@ -286,6 +286,17 @@ func.func @uneven_static_gather_piece(%x: tensor<3x8xf32>) {
 
 // -----
 
+// Long per-rank lists keep their first and last eight entries.
+seqpar.grid @g(axes = ["a" = 20])
+func.func @uneven_static_gather_piece_large_group(%x: tensor<1x40xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op input dim 0 has static size 1 but the ranks hold [2, 1, 1, 1, 1, 1, 1, 1, ..., 1, 1, 1, 1, 1, 1, 1, 1] (20 ranks), so it must be dynamic}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0 gather_size 21
+      : tensor<1x40xf32> -> tensor<21x2xf32>
+  return
+}
+
+// -----
+
 seqpar.grid @g(axes = ["a" = 4])
 func.func @wrong_static_gather_piece(%x: tensor<2x8xf32>) {
   // expected-error @+1 {{'seqpar.all_to_all' op input dim 0 has size 2 but every rank holds 3}}

@@ -61,6 +61,19 @@ static int64_t timesOrDynamic(int64_t size, int64_t factor) {
   return llvm::checkedMul(size, factor).value_or(ShapedType::kDynamic);
 }
 
+/// The per-rank sizes for a diagnostic; long lists (large groups) keep their
+/// first and last entries so that the message stays readable.
+static std::string formatRankSizes(const std::vector<int64_t> &sizes) {
+  constexpr size_t kShown = 8;
+  if (sizes.size() <= 2 * kShown)
+    return layout::str(sizes);
+  std::vector<int64_t> head(sizes.begin(), sizes.begin() + kShown);
+  std::vector<int64_t> tail(sizes.end() - kShown, sizes.end());
+  std::string headText = layout::str(head), tailText = layout::str(tail);
+  return headText.substr(0, headText.size() - 1) + ", ..., " +
+         tailText.substr(1) + " (" + std::to_string(sizes.size()) + " ranks)";
+}
+
 static std::optional<int64_t> checkedSum(ArrayRef<int64_t> values) {
   int64_t acc = 0;
   for (int64_t v : values) {
@@ -158,9 +171,10 @@ static LogicalResult verifyLocalLength(Operation *op, int64_t dim, int64_t size,
   if (ShapedType::isDynamic(size))
     return success();
   if (!layout::allEqual(local))
-    return op->emitOpError() << "input dim " << dim << " has static size "
-                             << size << " but the ranks hold "
-                             << layout::str(local) << ", so it must be dynamic";
+    return op->emitOpError()
+           << "input dim " << dim << " has static size " << size
+           << " but the ranks hold " << formatRankSizes(local)
+           << ", so it must be dynamic";
   if (local.front() != size)
     return op->emitOpError() << "input dim " << dim << " has size " << size
                              << " but every rank holds " << local.front();
