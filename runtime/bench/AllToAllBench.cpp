@@ -1,0 +1,203 @@
+//===- AllToAllBench.cpp - Ulysses all-to-all: seqpar, seed path, bare MPI -===//
+//
+// Run under mpirun (2 or 4 ranks). For the Ulysses pattern
+// [S/P, H, D] -> [S, H/P, D] (bf16, D = 128) at several sizes per rank,
+// aligned (H = 32, S = P * s) and unaligned (H = 31, S = P * s + 1), times:
+//   seqpar  Runtime::run of the all-to-all (one pack, direct receives);
+//   seed    the seeds' path in C++: permute + contiguous copy into
+//           [P, S/P, H/P, D], MPI_Alltoall(v), then the contiguous copy of
+//           the received pieces into the output (the seeds' cat/contiguous);
+//   bare    MPI_Alltoall(v) alone on contiguous buffers of the same bytes;
+//   pack    the pack alone (copyOnHost of every peer's chunk) and a memcpy of
+//           the same bytes, on one rank.
+// Each timing is the slowest rank's time of one call (barrier before);
+// medians over the repetitions. Prints one markdown table row per case.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqpar/Runtime/Copy.h"
+#include "seqpar/Runtime/Runtime.h"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+using namespace seqpar::rt;
+
+namespace {
+
+constexpr int64_t kD = 128, kElem = 2;
+
+int64_t splitSize(int64_t n, int64_t p, int64_t r) {
+  return n / p + (r < n % p ? 1 : 0);
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2]
+                      : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+/// Times `fn` across ranks: the slowest rank's wall time per call, median of
+/// `reps` after one warm-up call.
+double timeIt(int reps, const std::function<void()> &fn) {
+  std::vector<double> times;
+  for (int i = 0; i <= reps; ++i) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    double t0 = MPI_Wtime();
+    fn();
+    double t = MPI_Wtime() - t0, worst = 0;
+    MPI_Allreduce(&t, &worst, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    if (i > 0)
+      times.push_back(worst);
+  }
+  return median(times);
+}
+
+void fail(const char *what, const std::string &msg) {
+  std::fprintf(stderr, "%s: %s\n", what, msg.c_str());
+  MPI_Abort(MPI_COMM_WORLD, 1);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  int P = 0, r = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &P);
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  std::vector<int64_t> mibs = {4, 64, 256};
+  if (argc > 1) {
+    mibs.clear();
+    for (int i = 1; i < argc; ++i)
+      mibs.push_back(std::atoll(argv[i]));
+  }
+  std::unique_ptr<Backend> world;
+  if (Status st = createMpiWorldBackend(world); !st)
+    fail("init", st.message());
+  std::unique_ptr<Runtime> rt;
+  if (Status st = Runtime::create(std::move(world), {P}, rt); !st)
+    fail("init", st.message());
+
+  if (r == 0)
+    std::printf("| ranks | MiB/rank | case | seqpar ms | seed ms | bare MPI "
+                "ms | seqpar/bare | seqpar/seed | pack GB/s | memcpy GB/s |\n"
+                "|---|---|---|---|---|---|---|---|---|---|\n");
+  for (int64_t mib : mibs) {
+    for (bool aligned : {true, false}) {
+      const int64_t H = aligned ? 32 : 31;
+      // Rows per rank so that the input is about `mib` MiB.
+      const int64_t rows = (mib << 20) / (H * kD * kElem);
+      const int64_t S = P * rows + (aligned ? 0 : 1);
+      const int64_t Sr = splitSize(S, P, r), Hr = splitSize(H, P, r);
+      std::vector<int64_t> hOff(P + 1, 0), sOff(P + 1, 0);
+      for (int q = 0; q < P; ++q) {
+        hOff[q + 1] = hOff[q] + splitSize(H, P, q);
+        sOff[q + 1] = sOff[q] + splitSize(S, P, q);
+      }
+      const int64_t inBytes = Sr * H * kD * kElem;
+      const int64_t outBytes = S * Hr * kD * kElem;
+      std::vector<char> in(static_cast<size_t>(inBytes)),
+          out(static_cast<size_t>(outBytes));
+      for (size_t i = 0; i < in.size(); ++i)
+        in[i] = char(i * 7 + r);
+      std::memset(out.data(), 0, out.size()); // Fault the pages in.
+      // Per-peer byte counts and displacements of a contiguous exchange.
+      std::vector<int> sendCounts(P), sendDispls(P), recvCounts(P),
+          recvDispls(P);
+      int64_t sAcc = 0, rAcc = 0;
+      for (int q = 0; q < P; ++q) {
+        sendCounts[q] = int(Sr * splitSize(H, P, q) * kD * kElem);
+        recvCounts[q] = int(splitSize(S, P, q) * Hr * kD * kElem);
+        sendDispls[q] = int(sAcc);
+        recvDispls[q] = int(rAcc);
+        sAcc += sendCounts[q];
+        rAcc += recvCounts[q];
+      }
+      std::vector<char> packed(static_cast<size_t>(inBytes)),
+          recv(static_cast<size_t>(outBytes));
+      std::memset(packed.data(), 0, packed.size());
+      std::memset(recv.data(), 0, recv.size());
+      const int reps = mib <= 4 ? 30 : mib <= 64 ? 10 : 5;
+
+      OpDesc op = allToAllOp({0}, /*scatter=*/1, /*gather=*/0, {}, {}, S);
+      TensorRef inT = denseTensor(in.data(), DType::BF16, {Sr, H, kD});
+      TensorRef outT = denseTensor(out.data(), DType::BF16, {S, Hr, kD});
+      double tSeqpar = timeIt(reps, [&] {
+        if (Status st = rt->run(op, inT, outT); !st)
+          fail("seqpar", st.message());
+      });
+      std::vector<char> expected = out;
+
+      // The seed path: permute + contiguous ([Sr, H, D] -> [P, Sr, H/P, D]),
+      // the collective, and the contiguous copy of the result.
+      auto seedPack = [&] {
+        for (int q = 0; q < P; ++q) {
+          int64_t run = splitSize(H, P, q) * kD * kElem;
+          char *dst = packed.data() + sendDispls[q];
+          for (int64_t s = 0; s < Sr; ++s)
+            std::memcpy(dst + s * run,
+                        in.data() + (s * H + hOff[q]) * kD * kElem,
+                        size_t(run));
+        }
+      };
+      auto exchange = [&] {
+        if (aligned)
+          MPI_Alltoall(packed.data(), sendCounts[0], MPI_BYTE, recv.data(),
+                       recvCounts[0], MPI_BYTE, MPI_COMM_WORLD);
+        else
+          MPI_Alltoallv(packed.data(), sendCounts.data(), sendDispls.data(),
+                        MPI_BYTE, recv.data(), recvCounts.data(),
+                        recvDispls.data(), MPI_BYTE, MPI_COMM_WORLD);
+      };
+      double tSeed = timeIt(reps, [&] {
+        seedPack();
+        exchange();
+        std::memcpy(out.data(), recv.data(), size_t(outBytes));
+      });
+      if (out != expected)
+        fail("seed", "the seed path and seqpar disagree");
+      double tBare = timeIt(reps, exchange);
+
+      // Pack bandwidth against memcpy, on this rank alone.
+      std::vector<CopyJob> jobs;
+      for (int q = 0; q < P; ++q)
+        jobs.push_back({in.data() + hOff[q] * kD * kElem,
+                        packed.data() + sendDispls[q],
+                        {Sr, (hOff[q + 1] - hOff[q]) * kD},
+                        {H * kD, 1},
+                        {(hOff[q + 1] - hOff[q]) * kD, 1}});
+      std::vector<double> tp, tm;
+      for (int i = 0; i <= reps; ++i) {
+        double t0 = MPI_Wtime();
+        copyOnHost(jobs, DType::BF16, {});
+        double t1 = MPI_Wtime();
+        std::memcpy(packed.data(), in.data(), size_t(inBytes));
+        double t2 = MPI_Wtime();
+        if (i > 0) {
+          tp.push_back(t1 - t0);
+          tm.push_back(t2 - t1);
+        }
+      }
+      double gbPack = double(inBytes) / median(tp) / 1e9;
+      double gbCopy = double(inBytes) / median(tm) / 1e9;
+      if (r == 0)
+        std::printf("| %d | %lld | %s | %.2f | %.2f | %.2f | %.2f | %.2f | "
+                    "%.1f | %.1f |\n",
+                    P, static_cast<long long>(mib),
+                    aligned ? "aligned" : "unaligned", tSeqpar * 1e3,
+                    tSeed * 1e3, tBare * 1e3, tSeqpar / tBare, tSeqpar / tSeed,
+                    gbPack, gbCopy);
+      std::fflush(stdout);
+    }
+  }
+  rt.reset();
+  MPI_Finalize();
+  return 0;
+}

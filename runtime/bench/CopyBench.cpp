@@ -1,0 +1,84 @@
+//===- CopyBench.cpp - Pack kernel bandwidth against memcpy ----------------===//
+//
+// The pack of a Ulysses all-to-all copies every other run of `run` bytes of a
+// strided source into a dense buffer. Compared with one memcpy of the same
+// total bytes, and with a plain loop of per-run memcpy calls.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqpar/Runtime/Copy.h"
+
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+#include <vector>
+
+using namespace seqpar::rt;
+
+namespace {
+
+constexpr int64_t kTotal = int64_t(64) << 20; // Bytes written per iteration.
+
+struct Buffers {
+  std::vector<char> src, dst;
+  Buffers() : src(size_t(2 * kTotal), 1), dst(size_t(kTotal), 0) {}
+};
+Buffers &buffers() {
+  static Buffers b;
+  return b;
+}
+
+void BM_Memcpy(benchmark::State &state) {
+  Buffers &b = buffers();
+  for (auto _ : state) {
+    std::memcpy(b.dst.data(), b.src.data(), size_t(kTotal));
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * kTotal);
+}
+
+void BM_PackRuns(benchmark::State &state) {
+  Buffers &b = buffers();
+  int64_t run = state.range(0), rows = kTotal / run;
+  // Runs of `run` bytes at a stride of two runs: [rows, 2, run] -> [rows, run].
+  CopyJob job{b.src.data(), b.dst.data(), {rows, run}, {2 * run, 1}, {run, 1}};
+  for (auto _ : state) {
+    copyOnHost({job}, DType::I8, {});
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * kTotal);
+}
+
+void BM_PerRunMemcpy(benchmark::State &state) {
+  Buffers &b = buffers();
+  int64_t run = state.range(0), rows = kTotal / run;
+  for (auto _ : state) {
+    for (int64_t i = 0; i < rows; ++i)
+      std::memcpy(b.dst.data() + i * run, b.src.data() + 2 * i * run,
+                  size_t(run));
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * kTotal);
+}
+
+BENCHMARK(BM_Memcpy)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_PackRuns)
+    ->Arg(256)
+    ->Arg(1024)
+    ->Arg(2048)
+    ->Arg(8192)
+    ->Arg(65536)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_PerRunMemcpy)
+    ->Arg(256)
+    ->Arg(1024)
+    ->Arg(2048)
+    ->Arg(8192)
+    ->Arg(65536)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+} // namespace
+
+BENCHMARK_MAIN();
