@@ -126,8 +126,10 @@ Status TorchBackend::exchange(const char *what, const void *const *send,
       // runtime copies this rank's part itself.
       std::vector<at::Tensor> in(p), out(p);
       for (int64_t q = 0; q < p; ++q) {
-        in[q] = bytesAt(q == me ? nullptr : send[q], q == me ? 0 : sendBytes[q]);
-        out[q] = bytesAt(q == me ? nullptr : recv[q], q == me ? 0 : recvBytes[q]);
+        in[q] =
+            bytesAt(q == me ? nullptr : send[q], q == me ? 0 : sendBytes[q]);
+        out[q] =
+            bytesAt(q == me ? nullptr : recv[q], q == me ? 0 : recvBytes[q]);
       }
       auto work = group_->alltoall(out, in);
       std::vector<c10::intrusive_ptr<c10d::Work>> works{work};
@@ -241,11 +243,13 @@ Status TorchBackend::copy(const std::vector<CopyJob> &jobs, DType type,
   if (device_.is_cpu())
     return Backend::copy(jobs, type, scaling);
   try {
-    auto options = at::TensorOptions().dtype(scalarTypeOf(type)).device(device_);
+    auto options =
+        at::TensorOptions().dtype(scalarTypeOf(type)).device(device_);
     for (const CopyJob &job : jobs) {
       at::Tensor src = at::from_blob(const_cast<void *>(job.src), job.shape,
                                      job.srcStrides, options);
-      at::Tensor dst = at::from_blob(job.dst, job.shape, job.dstStrides, options);
+      at::Tensor dst =
+          at::from_blob(job.dst, job.shape, job.dstStrides, options);
       if (scaling.mode == GradScale::Up)
         at::mul_out(dst, src, at::scalar_tensor(scaling.factor, options));
       else if (scaling.mode == GradScale::Down)

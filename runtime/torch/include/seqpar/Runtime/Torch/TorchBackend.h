@@ -1,4 +1,5 @@
-//===- TorchBackend.h - Runtime backend over a c10d ProcessGroup -*- C++ -*-===//
+//===- TorchBackend.h - Runtime backend over a c10d ProcessGroup -*- C++
+//-*-===//
 //
 // Implements the runtime's Backend interface on a PyTorch c10d ProcessGroup
 // (Gloo on CPU, NCCL on GPU, or any other c10d backend), so that the seqpar
@@ -63,9 +64,7 @@ public:
   Status copy(const std::vector<CopyJob> &jobs, DType type,
               const Scaling &scaling) override;
 
-  const c10::intrusive_ptr<c10d::ProcessGroup> &group() const {
-    return group_;
-  }
+  const c10::intrusive_ptr<c10d::ProcessGroup> &group() const { return group_; }
   c10::Device device() const { return device_; }
 
 private:

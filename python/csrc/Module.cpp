@@ -1,0 +1,219 @@
+//===- Module.cpp - Python bindings of seqpar's torch ops -----------------===//
+//
+// The extension module `seqpar._C`. Python process groups are cast to their
+// c10d ProcessGroup (torch's bindings hold them by intrusive_ptr); the GIL is
+// released while the runtime works. Python wrappers with the seeds' names and
+// signatures live in seqpar/torch.py.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Ops.h"
+
+#include "seqpar/Layout/Layout.h"
+
+#include <torch/csrc/utils/pybind.h>
+#include <torch/extension.h>
+
+namespace py = pybind11;
+using namespace seqpar;
+using namespace seqpar::torchext;
+
+namespace {
+
+ProcessGroupPtr toGroup(const py::object &group, const std::string &fn) {
+  try {
+    return py::cast<ProcessGroupPtr>(group);
+  } catch (const py::cast_error &) {
+    throw ArgumentError(fn +
+                        ": expected a torch.distributed.ProcessGroup, got " +
+                        std::string(py::str(py::type::of(group))));
+  }
+}
+
+rt::GradScale toScale(const py::object &scale, const std::string &fn) {
+  if (scale.is_none())
+    return rt::GradScale::None;
+  if (!py::isinstance<py::str>(scale))
+    throw ArgumentError(fn +
+                        ": grad_scale must be \"up\", \"down\" or None, "
+                        "got " +
+                        std::string(py::repr(scale)));
+  return parseGradScale(scale.cast<std::string>(), false, fn);
+}
+
+/// Runs `op` with the GIL released (the runtime blocks on communication).
+at::Tensor run(const at::Tensor &x, const py::object &group, rt::OpDesc op,
+               rt::GradScale backwardScale, const std::string &fn) {
+  ProcessGroupPtr pg = toGroup(group, fn);
+  py::gil_scoped_release release;
+  return applyOp(x, pg, std::move(op), backwardScale, fn);
+}
+
+const std::vector<int64_t> kAxes{0};
+
+} // namespace
+
+PYBIND11_MODULE(_C, m) {
+  m.doc() = "seqpar's resharding ops on torch.distributed process groups";
+
+  // Argument errors surface as ValueError with the runtime's message.
+  py::register_exception<ArgumentError>(m, "ArgumentError", PyExc_ValueError);
+
+  m.def(
+      "all_to_all",
+      [](const at::Tensor &x, const py::object &group, int64_t scatterDim,
+         int64_t gatherDim, std::vector<int64_t> scatterSizes,
+         std::vector<int64_t> gatherSizes, int64_t gatherSize,
+         const std::string &fn) {
+        return run(x, group,
+                   rt::allToAllOp(kAxes, scatterDim, gatherDim,
+                                  std::move(scatterSizes),
+                                  std::move(gatherSizes), gatherSize),
+                   rt::GradScale::None, fn);
+      },
+      py::arg("input"), py::arg("group"), py::arg("scatter_dim"),
+      py::arg("gather_dim"), py::arg("scatter_sizes"), py::arg("gather_sizes"),
+      py::arg("gather_size"), py::arg("fn"),
+      "All-to-all: scatter `scatter_dim` by `scatter_sizes` (empty: the split "
+      "rule), gather `gather_dim` by `gather_sizes` (empty: the split rule of "
+      "`gather_size`, -1: input size times P).");
+
+  m.def(
+      "split",
+      [](const at::Tensor &x, const py::object &group, int64_t dim,
+         std::vector<int64_t> sizes, const py::object &scale,
+         const std::string &fn) {
+        return run(x, group, rt::splitOp(kAxes, dim, std::move(sizes)),
+                   toScale(scale, fn), fn);
+      },
+      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("sizes"),
+      py::arg("grad_scale"), py::arg("fn"),
+      "Keeps this rank's piece of `dim` (sizes, empty: the split rule); the "
+      "backward gathers and scales.");
+
+  m.def(
+      "gather",
+      [](const at::Tensor &x, const py::object &group, int64_t dim,
+         std::vector<int64_t> sizes, const py::object &scale,
+         const std::string &fn) {
+        return run(x, group, rt::gatherOp(kAxes, dim, std::move(sizes)),
+                   toScale(scale, fn), fn);
+      },
+      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("sizes"),
+      py::arg("grad_scale"), py::arg("fn"),
+      "Concatenates every rank's piece along `dim` (sizes, empty: equal "
+      "pieces); the backward splits and scales.");
+
+  m.def(
+      "zigzag_split",
+      [](const at::Tensor &x, const py::object &group, int64_t dim,
+         const py::object &scale, const std::string &fn) {
+        return run(x, group, rt::zigzagSplitOp(kAxes, dim), toScale(scale, fn),
+                   fn);
+      },
+      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("grad_scale"),
+      py::arg("fn"), "Keeps chunks r and 2P-1-r of 2P equal chunks of `dim`.");
+
+  m.def(
+      "zigzag_gather",
+      [](const at::Tensor &x, const py::object &group, int64_t dim,
+         const py::object &scale, int64_t globalSize, const std::string &fn) {
+        rt::OpDesc op = rt::zigzagGatherOp(kAxes, dim);
+        op.globalSize = globalSize;
+        return run(x, group, std::move(op), toScale(scale, fn), fn);
+      },
+      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("grad_scale"),
+      py::arg("global_size"), py::arg("fn"),
+      "Inverse of zigzag_split: every rank's two chunks back in order "
+      "(global_size: the gathered length, -1: local length times P).");
+
+  m.def(
+      "packed_split",
+      [](const at::Tensor &x, const py::object &group, int64_t dim,
+         std::vector<int64_t> seqLens, const py::object &scale,
+         const std::string &fn) {
+        return run(x, group, rt::packedSplitOp(kAxes, dim, std::move(seqLens)),
+                   toScale(scale, fn), fn);
+      },
+      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("seq_lens"),
+      py::arg("grad_scale"), py::arg("fn"),
+      "Splits every packed sequence by the split rule; keeps this rank's "
+      "pieces in sequence order.");
+
+  m.def(
+      "packed_gather",
+      [](const at::Tensor &x, const py::object &group, int64_t dim,
+         std::vector<int64_t> seqLens, const py::object &scale,
+         const std::string &fn) {
+        return run(x, group, rt::packedGatherOp(kAxes, dim, std::move(seqLens)),
+                   toScale(scale, fn), fn);
+      },
+      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("seq_lens"),
+      py::arg("grad_scale"), py::arg("fn"),
+      "Rebuilds the packed sequences from every rank's pieces.");
+
+  m.def(
+      "exchange_lengths",
+      [](const py::object &group, int64_t mine, const at::Device &device,
+         const std::string &fn) {
+        ProcessGroupPtr pg = toGroup(group, fn);
+        py::gil_scoped_release release;
+        return runtimeFor(pg, device)->exchangeLengths(mine, fn);
+      },
+      py::arg("group"), py::arg("mine"), py::arg("device"), py::arg("fn"),
+      "Every rank's `mine`, in group rank order (one all-gather).");
+
+  m.def(
+      "staging_bytes",
+      [](const py::object &group, const at::Device &device) {
+        return runtimeFor(toGroup(group, "staging_bytes"), device)
+            ->stagingBytes();
+      },
+      py::arg("group"), py::arg("device"),
+      "Bytes of the group's staging buffer on `device` (it only grows).");
+
+  m.def(
+      "set_check_mode",
+      [](const py::object &group, bool on, const at::Device &device) {
+        runtimeFor(toGroup(group, "set_check_mode"), device)->setCheckMode(on);
+      },
+      py::arg("group"), py::arg("on"), py::arg("device"),
+      "Turns the runtime's check mode of `group` on `device` on or off.");
+
+  m.def(
+      "release_group",
+      [](const py::object &group) {
+        releaseGroup(toGroup(group, "release_group"));
+      },
+      py::arg("group"),
+      "Drops the cached runtimes and staging buffers of `group`.");
+
+  m.def(
+      "split_sizes",
+      [](int64_t n, int64_t parts) {
+        if (parts <= 0)
+          throw ArgumentError("split_sizes: parts must be positive, got " +
+                              std::to_string(parts));
+        return layout::splitSizes(n, parts);
+      },
+      py::arg("n"), py::arg("parts"),
+      "The split rule: n // parts, plus one for the first n % parts parts.");
+
+  m.def(
+      "check_zigzag",
+      [](int64_t n, int64_t parts) { return layout::checkZigzag(n, parts); },
+      py::arg("n"), py::arg("parts"),
+      "Empty when `n` splits into 2 * parts equal chunks, else the reason.");
+
+  m.def(
+      "packed_size_table",
+      [](std::vector<int64_t> seqLens, int64_t parts) {
+        if (parts <= 0)
+          throw ArgumentError("packed_size_table: parts must be positive, "
+                              "got " +
+                              std::to_string(parts));
+        return layout::packedSizeTable(seqLens, parts);
+      },
+      py::arg("seq_lens"), py::arg("parts"),
+      "The [parts, len(seq_lens)] table of the split rule per sequence.");
+}

@@ -1,0 +1,90 @@
+//===- Ops.h - seqpar's resharding ops as LibTorch autograd ops --*- C++
+//-*-===//
+//
+// The C++ side of the `seqpar.torch` package: every op is one call of the
+// seqpar runtime (sizes from the Layout library, at most one pack and one
+// unpack, the input's strides passed straight to the pack) on the runtime of
+// a c10d ProcessGroup, wrapped in a torch::autograd::Function whose backward
+// is the runtime's adjoint of the op, itself differentiable.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQPAR_PYTHON_CSRC_OPS_H
+#define SEQPAR_PYTHON_CSRC_OPS_H
+
+#include "seqpar/Runtime/Runtime.h"
+#include "seqpar/Runtime/Torch/TorchBackend.h"
+
+#include <ATen/ATen.h>
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
+
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace seqpar::torchext {
+
+using ProcessGroupPtr = c10::intrusive_ptr<c10d::ProcessGroup>;
+
+/// Bad arguments: sizes, dims, dtypes. Python sees a ValueError.
+class ArgumentError : public std::invalid_argument {
+public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// The seqpar runtime of one process group on one device: a TorchBackend, a
+/// Runtime over the one-axis grid of the group, and a lock, since the
+/// runtime's staging buffer is shared by every op on the group.
+class GroupRuntime {
+public:
+  GroupRuntime(ProcessGroupPtr group, c10::Device device);
+
+  int64_t size() const { return backend_->size(); }
+  int64_t rank() const { return backend_->rank(); }
+  const ProcessGroupPtr &group() const { return backend_->group(); }
+
+  /// Runs `op` on `x` (any strides) into a new dense tensor. `fn` (the
+  /// user-facing function) prefixes every error message.
+  at::Tensor run(const at::Tensor &x, const rt::OpDesc &op,
+                 const std::string &fn);
+  /// The adjoint of `op` on an input of `inShape`, with gradient scale
+  /// `scale`.
+  rt::OpDesc adjoint(const rt::OpDesc &op, const std::vector<int64_t> &inShape,
+                     rt::GradScale scale, const std::string &fn);
+  /// Every rank's `mine`, in group rank order (one small all-gather).
+  std::vector<int64_t> exchangeLengths(int64_t mine, const std::string &fn);
+  /// Check mode: every op first gathers a small record of every rank's
+  /// shapes and parameters, so that ranks that disagree all get an error
+  /// instead of a hang. Off unless SEQPAR_RT_CHECK is set.
+  void setCheckMode(bool on);
+  int64_t stagingBytes();
+
+private:
+  std::shared_ptr<rt::TorchBackend> backend_;
+  std::unique_ptr<rt::Runtime> runtime_;
+  std::mutex mutex_;
+};
+
+/// The runtime of `group` on `device`, made on first use and cached until
+/// releaseGroup (the cache holds a reference to the process group).
+std::shared_ptr<GroupRuntime> runtimeFor(const ProcessGroupPtr &group,
+                                         c10::Device device);
+/// Drops the cached runtimes (and staging buffers) of `group`.
+void releaseGroup(const ProcessGroupPtr &group);
+
+/// Applies `op` to `x` with autograd: the gradient of the result is mapped
+/// back by the runtime's adjoint of `op` with gradient scale `backwardScale`.
+/// Negative dims in `op` count from the end.
+at::Tensor applyOp(const at::Tensor &x, const ProcessGroupPtr &group,
+                   rt::OpDesc op, rt::GradScale backwardScale,
+                   const std::string &fn);
+
+/// Parses a seed-style grad_scale: "up", "down" or empty (none).
+rt::GradScale parseGradScale(const std::string &scale, bool isNone,
+                             const std::string &fn);
+
+} // namespace seqpar::torchext
+
+#endif // SEQPAR_PYTHON_CSRC_OPS_H

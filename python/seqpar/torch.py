@@ -1,0 +1,468 @@
+"""seqpar's drop-in replacements for the seeds' sequence-parallel helpers.
+
+Every function has the name, arguments, results and gradients of its seed
+(the context-parallel module of MindSpeed-MM-style trainers and the Ulysses
+all-to-alls of VILA/USP). Each is one op of the seqpar runtime, executed in
+C++ on the ``torch.distributed`` process group given (Gloo on CPU, NCCL on
+GPU): sizes come from seqpar's Layout library, the input's strides go
+straight into the runtime's pack, there is at most one pack and one unpack
+per collective and no padding, barrier or host synchronisation. Autograd is
+the runtime's adjoint of each op (itself differentiable).
+
+Differences from the seeds, all additive:
+
+* ``*_with_cp`` functions take their ring and Ulysses groups from a
+  :class:`ParallelState` passed as ``parallel_state=`` instead of a global.
+* ``all_to_all_4D`` keeps the per-rank sequence lengths of its forward call
+  (scatter 2, gather 1) in an explicit :class:`SeqLenCache` (``cache=``,
+  default :data:`seq_len_cache`) for the reverse call (scatter 1, gather 2);
+  ``seq_lens=`` passes them directly instead. Its backward reuses the lengths
+  of its own forward and exchanges nothing.
+* Unaligned sizes work everywhere the split rule applies; bad arguments
+  raise ``ValueError`` naming the function, the dims and the sizes.
+* Process groups of size 1 are not special-cased: the op still runs (one
+  copy) and validates its arguments.
+"""
+
+from typing import Dict, List, Optional, Sequence
+
+import torch
+import torch.distributed as dist
+
+from . import _C
+from .parallel_state import ParallelState
+
+__all__ = [
+    "ParallelState",
+    "SeqLenCache",
+    "seq_len_cache",
+    "all_to_all",
+    "split_forward_gather_backward",
+    "gather_forward_split_backward",
+    "load_balanced_split_forward_gather_backward",
+    "load_balanced_gather_forward_split_backward",
+    "split_forward_gather_backward_with_cp",
+    "gather_forward_split_backward_with_cp",
+    "packed_data_split_forward_gather_backward",
+    "packed_data_gather_forward_split_backward",
+    "packed_data_split_forward_gather_backward_with_cp",
+    "packed_data_gather_forward_split_backward_with_cp",
+    "all_to_all_4D",
+    "all_to_all_5D",
+    "SeqAllToAll4D",
+    "SeqAllToAll5D",
+    "cal_split_sizes",
+    "cal_split_sizes_multi",
+    "release_group",
+    "set_check_mode",
+]
+
+
+def _group(group):
+    """The process group to use: `group`, or the default group for None."""
+    return group if group is not None else dist.group.WORLD
+
+
+def _int_list(values, what: str, fn: str) -> List[int]:
+    if isinstance(values, torch.Tensor):
+        values = values.tolist()
+    if not isinstance(values, (list, tuple)):
+        raise ValueError(f"{fn}: {what} must be a list of ints, "
+                         f"got {type(values).__name__}")
+    return [int(v) for v in values]
+
+
+def _sizes_arg(sizes, what: str, group, fn: str) -> List[int]:
+    """Explicit per-rank sizes; [] tells the runtime to use its default."""
+    if sizes is None:
+        return []
+    sizes = _int_list(sizes, what, fn)
+    if not sizes:
+        # The runtime reads [] as "the default", so reject it here.
+        raise ValueError(f"{fn}: {what} must have one entry per rank "
+                         f"({dist.get_world_size(group)}), got []")
+    return sizes
+
+
+# ---------------------------------------------------------------------------
+# Size rules (the Layout library's)
+# ---------------------------------------------------------------------------
+
+
+def cal_split_sizes(dim_size: int, world_size: int) -> List[int]:
+    """The split rule: ``dim_size // world_size`` per rank, plus one for the
+    first ``dim_size % world_size`` ranks."""
+    return _C.split_sizes(int(dim_size), int(world_size))
+
+
+def cal_split_sizes_multi(seq_lens: Sequence[int],
+                          world_size: int) -> torch.Tensor:
+    """The ``[world_size, len(seq_lens)]`` int64 table of the split rule
+    applied to every sequence."""
+    table = _C.packed_size_table(_int_list(seq_lens, "seq_lens",
+                                           "cal_split_sizes_multi"),
+                                 int(world_size))
+    return torch.tensor(table, dtype=torch.int64).reshape(int(world_size),
+                                                          len(seq_lens))
+
+
+def set_check_mode(group, on: bool = True, device="cpu") -> None:
+    """Turns seqpar's check mode on `group` (for tensors on `device`) on or
+    off. In check mode every op first all-gathers a small record of each
+    rank's shapes and parameters, so that ranks called with inconsistent
+    arguments all raise ValueError instead of hanging in the collective. The
+    environment variable SEQPAR_RT_CHECK=1 turns it on for every group."""
+    _C.set_check_mode(_group(group), bool(on), torch.device(device))
+
+
+def release_group(group) -> None:
+    """Frees the runtime state (staging buffers) seqpar keeps for `group`;
+    call it before destroying a process group that seqpar used."""
+    _C.release_group(_group(group))
+    seq_len_cache.clear(group)
+
+
+# ---------------------------------------------------------------------------
+# All-to-all, split and gather
+# ---------------------------------------------------------------------------
+
+
+def all_to_all(input_: torch.Tensor,
+               process_group: dist.ProcessGroup,
+               scatter_dim: int = 2,
+               gather_dim: int = 1,
+               gather_size: Optional[int] = None) -> torch.Tensor:
+    """Scatters `scatter_dim` by the split rule and gathers `gather_dim`.
+
+    Every rank holds the whole scatter dim and its split-rule piece of a
+    gather dim of total size `gather_size` (default: the input's gather dim
+    times the group size). Aligned or not, one collective. Backward: the
+    all-to-all with the dims swapped.
+    """
+    fn = "all_to_all"
+    return _C.all_to_all(input_, _group(process_group), scatter_dim,
+                         gather_dim, [], [],
+                         -1 if gather_size is None else int(gather_size), fn)
+
+
+def split_forward_gather_backward(input_: torch.Tensor,
+                                  process_group: dist.ProcessGroup,
+                                  dim: int,
+                                  split_sizes: Optional[List[int]] = None,
+                                  grad_scale: Optional[str] = "down"
+                                  ) -> torch.Tensor:
+    """Keeps this rank's piece of `dim` (`split_sizes`, default the split
+    rule). Backward: gathers the gradient, scaled by `grad_scale` ("up": times
+    the group size, "down": divided by it, None: unscaled)."""
+    fn = "split_forward_gather_backward"
+    group = _group(process_group)
+    return _C.split(input_, group, dim,
+                    _sizes_arg(split_sizes, "split_sizes", group, fn),
+                    grad_scale, fn)
+
+
+def gather_forward_split_backward(input_: torch.Tensor,
+                                  process_group: dist.ProcessGroup,
+                                  dim: int,
+                                  gather_sizes: Optional[List[int]] = None,
+                                  grad_scale: Optional[str] = "up"
+                                  ) -> torch.Tensor:
+    """Concatenates every rank's input along `dim` (rank q contributes
+    `gather_sizes[q]`, default: every rank the size of this input).
+    Backward: this rank's piece of the gradient, scaled by `grad_scale`."""
+    fn = "gather_forward_split_backward"
+    group = _group(process_group)
+    return _C.gather(input_, group, dim,
+                     _sizes_arg(gather_sizes, "gather_sizes", group, fn),
+                     grad_scale, fn)
+
+
+def load_balanced_split_forward_gather_backward(
+        input_: torch.Tensor,
+        process_group: dist.ProcessGroup,
+        dim: int = 0) -> torch.Tensor:
+    """Zigzag split for ring attention: `dim` is cut into 2P equal chunks and
+    rank r keeps chunks r and 2P-1-r. Backward: gather, divide by P, restore
+    the chunk order."""
+    fn = "load_balanced_split_forward_gather_backward"
+    return _C.zigzag_split(input_, _group(process_group), dim, "down", fn)
+
+
+def load_balanced_gather_forward_split_backward(
+        input_: torch.Tensor,
+        process_group: dist.ProcessGroup,
+        dim: int = 0) -> torch.Tensor:
+    """Inverse of the zigzag split. Backward: times P, keep this rank's two
+    chunks."""
+    fn = "load_balanced_gather_forward_split_backward"
+    return _C.zigzag_gather(input_, _group(process_group), dim, "up", -1, fn)
+
+
+def split_forward_gather_backward_with_cp(
+        input_: torch.Tensor, dim: int, *,
+        parallel_state: ParallelState) -> torch.Tensor:
+    """Context-parallel split: zigzag over the ring group (when enabled),
+    then the split rule over the Ulysses group (when enabled)."""
+    fn = "split_forward_gather_backward_with_cp"
+    ps = parallel_state
+    if ps.is_ring_enable():
+        input_ = _C.zigzag_split(input_, ps.get_ring_group(), dim, "down", fn)
+    if ps.is_ulysses_enable():
+        input_ = _C.split(input_, ps.get_ulysses_group(), dim, [], "down", fn)
+    return input_
+
+
+def gather_forward_split_backward_with_cp(
+        input_: torch.Tensor, dim: int, gather_size: int, *,
+        parallel_state: ParallelState) -> torch.Tensor:
+    """Inverse of :func:`split_forward_gather_backward_with_cp` for a dim of
+    total size `gather_size`: gather over Ulysses, then zigzag over the
+    ring."""
+    fn = "gather_forward_split_backward_with_cp"
+    ps = parallel_state
+    gather_size = int(gather_size)
+    ring = ps.get_ring_group_size()
+    if ps.is_ring_enable():
+        error = _C.check_zigzag(gather_size, ring)
+        if error:
+            raise ValueError(f"{fn}: gather_size: {error}")
+    local = gather_size // ring
+    if ps.is_ulysses_enable():
+        input_ = _C.gather(input_, ps.get_ulysses_group(), dim,
+                           _C.split_sizes(local, ps.get_ulysses_group_size()),
+                           "up", fn)
+    if ps.is_ring_enable():
+        input_ = _C.zigzag_gather(input_, ps.get_ring_group(), dim, "up",
+                                  gather_size, fn)
+    return input_
+
+
+# ---------------------------------------------------------------------------
+# Packed variable-length sequences
+# ---------------------------------------------------------------------------
+
+
+def packed_data_split_forward_gather_backward(
+        hidden_states: torch.Tensor,
+        process_group: dist.ProcessGroup,
+        sequence_lengths: List[int],
+        dim: int = 0) -> torch.Tensor:
+    """Splits each packed sequence (lengths `sequence_lengths`, concatenated
+    along `dim`) by the split rule and keeps this rank's pieces, in order.
+    Backward: gather and divide by the group size."""
+    fn = "packed_data_split_forward_gather_backward"
+    return _C.packed_split(hidden_states, _group(process_group), dim,
+                           _int_list(sequence_lengths, "sequence_lengths", fn),
+                           "down", fn)
+
+
+def packed_data_gather_forward_split_backward(
+        local_hidden_states: torch.Tensor,
+        all_split_sizes,
+        process_group: dist.ProcessGroup,
+        dim: int = 0) -> torch.Tensor:
+    """Rebuilds the packed sequences from every rank's pieces.
+
+    `all_split_sizes` is the ``[P, num_seqs]`` table of the split
+    (:func:`cal_split_sizes_multi`; a tensor or nested lists). Backward:
+    this rank's pieces of the gradient, times the group size.
+    """
+    fn = "packed_data_gather_forward_split_backward"
+    group = _group(process_group)
+    if isinstance(all_split_sizes, torch.Tensor):
+        all_split_sizes = all_split_sizes.tolist()
+    table = [_int_list(row, "all_split_sizes rows", fn)
+             for row in all_split_sizes]
+    world = dist.get_world_size(group)
+    widths = {len(row) for row in table}
+    if len(table) != world or len(widths) > 1:
+        shape = [len(table)] + sorted(widths)
+        raise ValueError(f"{fn}: all_split_sizes must be a [{world}, num_seqs] "
+                         f"table (one row per rank), got rows of lengths "
+                         f"{shape[1:]} and {len(table)} rows")
+    seq_lens = [sum(col) for col in zip(*table)]
+    expected = _C.packed_size_table(seq_lens, world)
+    if table and expected != table:
+        raise ValueError(f"{fn}: all_split_sizes {table} is not the split "
+                         f"rule of the sequence lengths {seq_lens} over "
+                         f"{world} ranks ({expected})")
+    return _C.packed_gather(local_hidden_states, group, dim, seq_lens, "up",
+                            fn)
+
+
+def packed_data_split_forward_gather_backward_with_cp(
+        x: torch.Tensor, dim: int, seq_lens: List[int], *,
+        parallel_state: ParallelState) -> torch.Tensor:
+    """Packed split over the ring group (each sequence by the split rule),
+    then an even split of the result over the Ulysses group."""
+    fn = "packed_data_split_forward_gather_backward_with_cp"
+    ps = parallel_state
+    if ps.is_ring_enable():
+        x = _C.packed_split(x, ps.get_ring_group(), dim,
+                            _int_list(seq_lens, "seq_lens", fn), "down", fn)
+    if ps.is_ulysses_enable():
+        x = _C.split(x, ps.get_ulysses_group(), dim, [], "down", fn)
+    return x
+
+
+def packed_data_gather_forward_split_backward_with_cp(
+        x: torch.Tensor, dim: int, seq_lens: List[int], *,
+        parallel_state: ParallelState) -> torch.Tensor:
+    """Inverse of :func:`packed_data_split_forward_gather_backward_with_cp`:
+    gather over Ulysses, then rebuild the sequences over the ring."""
+    fn = "packed_data_gather_forward_split_backward_with_cp"
+    ps = parallel_state
+    seq_lens = _int_list(seq_lens, "seq_lens", fn)
+    if ps.is_ulysses_enable():
+        table = _C.packed_size_table(seq_lens, ps.get_ring_group_size())
+        local = sum(table[ps.get_ring_rank()])
+        x = _C.gather(x, ps.get_ulysses_group(), dim,
+                      _C.split_sizes(local, ps.get_ulysses_group_size()),
+                      "up", fn)
+    if ps.is_ring_enable():
+        x = _C.packed_gather(x, ps.get_ring_group(), dim, seq_lens, "up", fn)
+    return x
+
+
+# ---------------------------------------------------------------------------
+# Ulysses all-to-alls of VILA / USP
+# ---------------------------------------------------------------------------
+
+
+class SeqLenCache:
+    """Per-group sequence lengths of the last forward ``all_to_all_4D``.
+
+    The forward all-to-all (scatter 2, gather 1) of a rank's ``[b, s_r, h,
+    d]`` tensor exchanges the lengths ``s_r`` once (one all-gather of one
+    int64 per rank) and stores them here under its group; the reverse call
+    (scatter 1, gather 2) on the same group reads them. This replaces the
+    seed's process-wide ``set_ulysses_seq_len``/``get_ulysses_seq_len``. The
+    autograd backward of either call does not read the cache: each op keeps
+    its own lengths.
+    """
+
+    def __init__(self):
+        self._lens: Dict[int, tuple] = {}
+
+    def set(self, group, seq_lens: Sequence[int]) -> None:
+        self._lens[id(group)] = (group, [int(v) for v in seq_lens])
+
+    def get(self, group) -> Optional[List[int]]:
+        entry = self._lens.get(id(group))
+        return list(entry[1]) if entry is not None else None
+
+    def clear(self, group=None) -> None:
+        """Forgets the lengths of `group` (of every group for None)."""
+        if group is None:
+            self._lens.clear()
+        else:
+            self._lens.pop(id(group), None)
+
+
+#: The cache all_to_all_4D uses unless given ``cache=``.
+seq_len_cache = SeqLenCache()
+
+
+def _check_heads(fn: str, x: torch.Tensor, dim: int, world: int) -> None:
+    if x.shape[dim] % world != 0:
+        raise ValueError(
+            f"{fn}: the head dim {dim} of size {x.shape[dim]} (shape "
+            f"{list(x.shape)}) is not a multiple of the group size {world}; "
+            f"seqpar.torch.all_to_all scatters uneven heads")
+
+
+def all_to_all_4D(input: torch.Tensor,
+                  scatter_idx: int = 2,
+                  gather_idx: int = 1,
+                  group=None, *,
+                  seq_lens: Optional[Sequence[int]] = None,
+                  cache: Optional[SeqLenCache] = None) -> torch.Tensor:
+    """Ulysses all-to-all of ``[b, s, h, d]`` tensors with per-rank sequence
+    lengths.
+
+    ``scatter_idx=2, gather_idx=1``: ``[b, s_r, h, d] -> [b, sum(s), h/P,
+    d]``; rank r's own length ``s_r`` may differ between ranks (no padding).
+    The lengths are exchanged once (unless `seq_lens` gives them) and stored
+    in `cache` (default :data:`seq_len_cache`) under the group.
+
+    ``scatter_idx=1, gather_idx=2``: ``[b, sum(s), h/P, d] -> [b, s_r, h,
+    d]`` with the lengths of `seq_lens` or of the cached forward call.
+    """
+    fn = "all_to_all_4D"
+    group = _group(group)
+    cache = seq_len_cache if cache is None else cache
+    if input.dim() != 4:
+        raise ValueError(f"{fn}: input must be a 4D tensor, got "
+                         f"{input.dim()}D of shape {list(input.shape)}")
+    world = dist.get_world_size(group)
+    if (scatter_idx, gather_idx) == (2, 1):
+        _check_heads(fn, input, 2, world)
+        if seq_lens is None:
+            seq_lens = _C.exchange_lengths(group, input.shape[1],
+                                           input.device, fn)
+        else:
+            seq_lens = _int_list(seq_lens, "seq_lens", fn)
+        cache.set(group, seq_lens)
+        return _C.all_to_all(input, group, 2, 1, [], seq_lens, -1, fn)
+    if (scatter_idx, gather_idx) == (1, 2):
+        if seq_lens is None:
+            seq_lens = cache.get(group)
+            if seq_lens is None:
+                raise ValueError(
+                    f"{fn}: the reverse all-to-all (scatter 1, gather 2) "
+                    f"needs the sequence lengths of a forward call (scatter "
+                    f"2, gather 1) on this group first, or seq_lens=")
+        else:
+            seq_lens = _int_list(seq_lens, "seq_lens", fn)
+        return _C.all_to_all(input, group, 1, 2, seq_lens, [], -1, fn)
+    raise ValueError(f"{fn}: scatter_idx must be 1 or 2 and gather_idx must "
+                     f"be 1 or 2 (and differ), got scatter_idx {scatter_idx} "
+                     f"and gather_idx {gather_idx}")
+
+
+def all_to_all_5D(input: torch.Tensor,
+                  scatter_idx: int = 3,
+                  gather_idx: int = 1,
+                  group=None, *,
+                  seq_lens: Optional[Sequence[int]] = None) -> torch.Tensor:
+    """Ulysses all-to-all of packed QKV ``[b, s, 3, h, d]`` tensors.
+
+    ``scatter_idx=3, gather_idx=1``: ``[b, s/P, 3, h, d] -> [b, s, 3, h/P,
+    d]``; ``scatter_idx=1, gather_idx=3`` is the inverse. As in the seed,
+    every rank holds ``s/P`` positions, unless `seq_lens` gives each rank's
+    length (then the reverse call needs the same `seq_lens`).
+    """
+    fn = "all_to_all_5D"
+    group = _group(group)
+    if input.dim() != 5:
+        raise ValueError(f"{fn}: input must be a 5D tensor, got "
+                         f"{input.dim()}D of shape {list(input.shape)}")
+    world = dist.get_world_size(group)
+    lens = [] if seq_lens is None else _int_list(seq_lens, "seq_lens", fn)
+    if (scatter_idx, gather_idx) == (3, 1):
+        _check_heads(fn, input, 3, world)
+        return _C.all_to_all(input, group, 3, 1, [], lens, -1, fn)
+    if (scatter_idx, gather_idx) == (1, 3):
+        return _C.all_to_all(input, group, 1, 3, lens, [], -1, fn)
+    raise ValueError(f"{fn}: scatter_idx must be 1 or 3 and gather_idx must "
+                     f"be 1 or 3 (and differ), got scatter_idx {scatter_idx} "
+                     f"and gather_idx {gather_idx}")
+
+
+class SeqAllToAll4D:
+    """The seed's autograd function: ``SeqAllToAll4D.apply(group, input,
+    scatter_idx, gather_idx)``. The all-to-all is a C++ autograd op whose
+    backward is the reverse all-to-all with the forward's own lengths."""
+
+    @staticmethod
+    def apply(group, input, scatter_idx=2, gather_idx=1):
+        return all_to_all_4D(input, scatter_idx, gather_idx, group=group)
+
+
+class SeqAllToAll5D:
+    """The seed's autograd function: ``SeqAllToAll5D.apply(group, input,
+    scatter_idx, gather_idx)``."""
+
+    @staticmethod
+    def apply(group, input, scatter_idx=3, gather_idx=1):
+        return all_to_all_5D(input, scatter_idx, gather_idx, group=group)

@@ -1,0 +1,624 @@
+"""One rank of the seqpar.torch test suite.
+
+Launched by test_seqpar_torch.py as `worker.py RANK WORLD PORT SEED OUT`; runs
+every case of every area against the plain-torch references in reference.py
+and writes {"area": {"cases": n, "failures": [...]}} as JSON to OUT. All
+ranks draw every rank's data from the same seeded generator, so each knows
+what every other rank holds.
+"""
+
+import datetime
+import json
+import os
+import random
+import re
+import sys
+import traceback
+
+import torch
+import torch.distributed as dist
+
+import reference as ref
+import seqpar.torch as sp
+
+FLOATS = [torch.float64, torch.float32, torch.float16, torch.bfloat16]
+OTHERS = [torch.int64, torch.int32, torch.int8, torch.uint8, torch.bool]
+DTYPES = FLOATS + OTHERS
+
+
+class Area:
+    """Failures of one area of cases."""
+
+    def __init__(self, name):
+        self.name, self.cases, self.failures = name, 0, []
+
+    def fail(self, case, message):
+        self.failures.append(f"{case}: {message}")
+
+
+def rand(shape, dtype, gen):
+    if dtype.is_floating_point:
+        return torch.randn(shape, generator=gen, dtype=torch.float64).to(dtype)
+    if dtype == torch.bool:
+        return torch.randint(0, 2, shape, generator=gen).bool()
+    if dtype == torch.uint8:
+        return torch.randint(0, 256, shape, generator=gen).to(dtype)
+    return torch.randint(-100, 100, shape, generator=gen).to(dtype)
+
+
+# Layouts are drawn from a generator of this rank's own, so that a failing
+# case cannot shift the shared draws that keep the ranks in step.
+STRIDES = random.Random(0)
+
+
+def strided_leaf(x, rng, grad):
+    """A leaf tensor and a non-contiguous view of it with the values of x, so
+    that the op sees permuted strides (as the seeds' callers' transposes)."""
+    n = x.dim()
+    perm = list(range(n))
+    (rng or STRIDES).shuffle(perm)
+    inv = [perm.index(i) for i in range(n)]
+    leaf = x.permute(perm).contiguous()
+    if grad:
+        leaf.requires_grad_(True)
+    return leaf, leaf.permute(inv), inv
+
+
+def strided(x, rng):
+    return strided_leaf(x, rng, False)[1]
+
+
+def same(area, case, what, got, want):
+    if got.dtype != want.dtype or list(got.shape) != list(want.shape):
+        area.fail(case, f"{what}: got {got.dtype} {list(got.shape)}, want "
+                        f"{want.dtype} {list(want.shape)}")
+        return False
+    if not torch.equal(got, want):
+        diff = (got.double() - want.double()).abs().max().item()
+        area.fail(case, f"{what}: values differ (max abs diff {diff})")
+        return False
+    return True
+
+
+def check(area, case, rng, fn, x, want, w=None, want_grad=None):
+    """Runs fn on a strided view of x; compares the output and, for floating
+    types, the gradient of the output's upstream gradient w."""
+    area.cases += 1
+    grad = x.dtype.is_floating_point and w is not None
+    try:
+        leaf, view, inv = strided_leaf(x, None, grad)
+        out = fn(view)
+        if not same(area, case, "forward", out, want) or not grad:
+            return
+        out.backward(strided(w, None))
+        same(area, case, "backward", leaf.grad.permute(inv), want_grad)
+    except Exception as e:  # noqa: BLE001 - reported as a failure
+        area.fail(case, f"raised {type(e).__name__}: {e}\n"
+                        f"{traceback.format_exc()}")
+
+
+def dims_shape(rng, ndim, lo=1, hi=4):
+    return [rng.randint(lo, hi) for _ in range(ndim)]
+
+
+def maybe_aligned(rng, p, hi=3):
+    """A dim size: a multiple of p half of the time, anything otherwise."""
+    if rng.random() < 0.5:
+        return p * rng.randint(0, hi)
+    return rng.randint(0, hi * p + 2)
+
+
+# ---------------------------------------------------------------------------
+# Areas
+# ---------------------------------------------------------------------------
+
+
+def area_all_to_all(ctx, area):
+    p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
+    for trial in range(40):
+        dtype = DTYPES[trial % len(DTYPES)]
+        ndim = rng.randint(2, 6)
+        s, g = rng.sample(range(ndim), 2)
+        shape = dims_shape(rng, ndim)
+        S, N = maybe_aligned(rng, p), maybe_aligned(rng, p)
+        gsizes = ref.split_sizes(N, p)
+        xs = []
+        for q in range(p):
+            sh = list(shape)
+            sh[s], sh[g] = S, gsizes[q]
+            xs.append(rand(sh, dtype, gen))
+        want = ref.ref_all_to_all(xs, s, g, ref.split_sizes(S, p))
+        ws = [rand(list(t.shape), dtype, gen) for t in want]
+        want_grad = ref.ref_all_to_all_adjoint(ws, s, g, gsizes)
+        pass_size = N % p != 0 or rng.random() < 0.3
+        sd = s - ndim if rng.random() < 0.3 else s
+        case = (f"all_to_all P={p} shape={list(xs[r].shape)} s={sd} g={g} "
+                f"N={N} {dtype}")
+        check(area, case, rng,
+              lambda x: sp.all_to_all(x, ctx.group, sd, g,
+                                      N if pass_size else None),
+              xs[r], want[r], ws[r], want_grad[r])
+    # The seed's defaults: scatter 2, gather 1.
+    xs = [rand([2, 3, 2 * p, 4], torch.float32, gen) for _ in range(p)]
+    want = ref.ref_all_to_all(xs, 2, 1, ref.split_sizes(2 * p, p))
+    ws = [rand(list(t.shape), torch.float32, gen) for t in want]
+    want_grad = ref.ref_all_to_all_adjoint(ws, 2, 1, [3] * p)
+    check(area, "all_to_all defaults", rng,
+          lambda x: sp.all_to_all(x, ctx.group), xs[r], want[r], ws[r],
+          want_grad[r])
+
+
+def random_sizes(rng, n, p):
+    sizes = [0] * p
+    for _ in range(n):
+        sizes[rng.randrange(p)] += 1
+    return sizes
+
+
+def area_split_gather(ctx, area):
+    p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
+    for trial in range(36):
+        dtype = DTYPES[trial % len(DTYPES)]
+        ndim = rng.randint(1, 5)
+        d = rng.randrange(ndim)
+        shape = dims_shape(rng, ndim)
+        n = maybe_aligned(rng, p)
+        explicit = rng.random() < 0.5
+        sizes = random_sizes(rng, n, p) if explicit else ref.split_sizes(n, p)
+        scale = rng.choice(["up", "down", None, "default"])
+        kw = {} if scale == "default" else {"grad_scale": scale}
+        smap = ref.explicit_map(sizes)
+
+        # split_forward_gather_backward
+        sh = list(shape)
+        sh[d] = n
+        x = rand(sh, dtype, gen)
+        want = ref.ref_split(x, d, smap[r])
+        ws = [rand(list(ref.ref_split(x, d, smap[q]).shape), dtype, gen)
+              for q in range(p)]
+        how = "down" if scale == "default" else scale
+        want_grad = ref.ref_gather([ref.scale(w, how, p) for w in ws], d,
+                                   smap, n)
+        case = (f"split P={p} shape={sh} dim={d} sizes={sizes if explicit else None} "
+                f"scale={scale} {dtype}")
+        check(area, case, rng,
+              lambda t: sp.split_forward_gather_backward(
+                  t, ctx.group, d, sizes if explicit else None, **kw),
+              x, want, ws[r], want_grad)
+
+        # gather_forward_split_backward
+        if not explicit:
+            sizes = [shape[d]] * p  # None: every rank contributes its size
+            smap = ref.explicit_map(sizes)
+        n = sum(sizes)
+        xs = []
+        for q in range(p):
+            sh = list(shape)
+            sh[d] = sizes[q]
+            xs.append(rand(sh, dtype, gen))
+        want = ref.ref_gather(xs, d, smap, n)
+        ws = [rand(list(want.shape), dtype, gen) for _ in range(p)]
+        how = "up" if scale == "default" else scale
+        want_grad = ref.scale(ref.ref_split(ws[r], d, smap[r]), how, p)
+        case = (f"gather P={p} shape={list(xs[r].shape)} dim={d} "
+                f"sizes={sizes if explicit else None} scale={scale} {dtype}")
+        check(area, case, rng,
+              lambda t: sp.gather_forward_split_backward(
+                  t, ctx.group, d, sizes if explicit else None, **kw),
+              xs[r], want, ws[r], want_grad)
+
+
+def area_zigzag(ctx, area):
+    p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
+    for trial in range(18):
+        dtype = DTYPES[trial % len(DTYPES)]
+        ndim = rng.randint(1, 4)
+        d = rng.randrange(ndim)
+        shape = dims_shape(rng, ndim)
+        n = 2 * p * rng.randint(0, 3)
+        zmap = ref.zigzag_map(n, p)
+        shape[d] = n
+        x = rand(shape, dtype, gen)
+        want = ref.ref_split(x, d, zmap[r])
+        ws = [rand(list(want.shape), dtype, gen) for _ in range(p)]
+        want_grad = ref.scale(ref.ref_gather(ws, d, zmap, n), "down", p)
+        check(area, f"zigzag split P={p} shape={shape} dim={d} {dtype}", rng,
+              lambda t: sp.load_balanced_split_forward_gather_backward(
+                  t, ctx.group, dim=d),
+              x, want, ws[r], want_grad)
+
+        xs = [ref.ref_split(rand(shape, dtype, gen), d, zmap[q])
+              for q in range(p)]
+        want = ref.ref_gather(xs, d, zmap, n)
+        ws = [rand(shape, dtype, gen) for _ in range(p)]
+        want_grad = ref.scale(ref.ref_split(ws[r], d, zmap[r]), "up", p)
+        check(area, f"zigzag gather P={p} local={list(xs[r].shape)} dim={d} "
+                    f"{dtype}", rng,
+              lambda t: sp.load_balanced_gather_forward_split_backward(
+                  t, ctx.group, d),
+              xs[r], want, ws[r], want_grad)
+
+
+def area_packed(ctx, area):
+    p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
+    for trial in range(18):
+        dtype = DTYPES[trial % len(DTYPES)]
+        ndim = rng.randint(1, 4)
+        d = rng.randrange(ndim)
+        shape = dims_shape(rng, ndim)
+        seq_lens = [rng.randint(0, 3 * p + 1) for _ in range(rng.randint(1, 4))]
+        n = sum(seq_lens)
+        pmap = ref.packed_map(seq_lens, p)
+        shape[d] = n
+        x = rand(shape, dtype, gen)
+        want = ref.ref_split(x, d, pmap[r])
+        ws = [rand(list(ref.ref_split(x, d, pmap[q]).shape), dtype, gen)
+              for q in range(p)]
+        want_grad = ref.scale(ref.ref_gather(ws, d, pmap, n), "down", p)
+        check(area, f"packed split P={p} shape={shape} dim={d} "
+                    f"seq_lens={seq_lens} {dtype}", rng,
+              lambda t: sp.packed_data_split_forward_gather_backward(
+                  t, ctx.group, seq_lens, d),
+              x, want, ws[r], want_grad)
+
+        table = sp.cal_split_sizes_multi(seq_lens, p)
+        want_table = torch.tensor([[ref.split_sizes(length, p)[q]
+                                    for length in seq_lens]
+                                   for q in range(p)], dtype=torch.int64)
+        area.cases += 1
+        if not torch.equal(table, want_table):
+            area.fail(f"cal_split_sizes_multi({seq_lens}, {p})",
+                      f"got {table.tolist()}, want {want_table.tolist()}")
+        xs = [ref.ref_split(x, d, pmap[q]) for q in range(p)]
+        ws = [rand(shape, dtype, gen) for _ in range(p)]
+        want_grad = ref.scale(ref.ref_split(ws[r], d, pmap[r]), "up", p)
+        as_list = trial % 2 == 1  # the table as a tensor or as nested lists
+        check(area, f"packed gather P={p} local={list(xs[r].shape)} dim={d} "
+                    f"seq_lens={seq_lens} {dtype}", rng,
+              lambda t: sp.packed_data_gather_forward_split_backward(
+                  t, table.tolist() if as_list else table, ctx.group, d),
+              xs[r], x, ws[r], want_grad)
+
+
+def area_cp(ctx, area):
+    p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
+    for (ring, uly), ps in ctx.grids.items():
+        for trial in range(8):
+            dtype = DTYPES[(trial * 3 + ring) % len(DTYPES)]
+            ndim = rng.randint(1, 4)
+            d = rng.randrange(ndim)
+            shape = dims_shape(rng, ndim)
+            n = 2 * ring * rng.randint(0, 4) + (rng.randint(0, 5) if ring == 1 else 0)
+            rmap = ref.zigzag_map(n, ring) if ring > 1 else [[(0, n)]]
+            hmap = ref.hybrid_map(rmap, uly)
+            shape[d] = n
+            x = rand(shape, dtype, gen)
+            ws = [rand(list(ref.ref_split(x, d, hmap[q]).shape), dtype, gen)
+                  for q in range(p)]
+            # Backward: the Ulysses gather (/U) runs first, then the ring's.
+            down_u = [ref.scale(w, "down", uly) if uly > 1 else w for w in ws]
+            g = ref.ref_gather(down_u, d, hmap, n)
+            want_grad = ref.scale(g, "down", ring) if ring > 1 else g
+            case = (f"split_with_cp ring={ring} ulysses={uly} shape={shape} "
+                    f"dim={d} {dtype}")
+            check(area, case, rng,
+                  lambda t: sp.split_forward_gather_backward_with_cp(
+                      t, d, parallel_state=ps),
+                  x, ref.ref_split(x, d, hmap[r]), ws[r], want_grad)
+
+            w = rand(shape, dtype, gen)
+            g = ref.ref_split(w, d, hmap[r])
+            # Backward: the ring split (xR) runs first, then Ulysses' (xU).
+            g = ref.scale(g, "up", ring) if ring > 1 else g
+            want_grad = ref.scale(g, "up", uly) if uly > 1 else g
+            case = (f"gather_with_cp ring={ring} ulysses={uly} shape={shape} "
+                    f"dim={d} {dtype}")
+            check(area, case, rng,
+                  lambda t: sp.gather_forward_split_backward_with_cp(
+                      t, d, n, parallel_state=ps),
+                  ref.ref_split(x, d, hmap[r]), x, w, want_grad)
+
+            seq_lens = [rng.randint(0, 3 * p + 1)
+                        for _ in range(rng.randint(1, 4))]
+            n = sum(seq_lens)
+            rmap = ref.packed_map(seq_lens, ring) if ring > 1 else [[(0, n)]]
+            hmap = ref.hybrid_map(rmap, uly)
+            shape[d] = n
+            x = rand(shape, dtype, gen)
+            ws = [rand(list(ref.ref_split(x, d, hmap[q]).shape), dtype, gen)
+                  for q in range(p)]
+            down_u = [ref.scale(w, "down", uly) if uly > 1 else w for w in ws]
+            g = ref.ref_gather(down_u, d, hmap, n)
+            want_grad = ref.scale(g, "down", ring) if ring > 1 else g
+            case = (f"packed_split_with_cp ring={ring} ulysses={uly} "
+                    f"shape={shape} dim={d} seq_lens={seq_lens} {dtype}")
+            check(area, case, rng,
+                  lambda t: sp.packed_data_split_forward_gather_backward_with_cp(
+                      t, d, seq_lens, parallel_state=ps),
+                  x, ref.ref_split(x, d, hmap[r]), ws[r], want_grad)
+
+            w = rand(shape, dtype, gen)
+            g = ref.ref_split(w, d, hmap[r])
+            g = ref.scale(g, "up", ring) if ring > 1 else g
+            want_grad = ref.scale(g, "up", uly) if uly > 1 else g
+            case = (f"packed_gather_with_cp ring={ring} ulysses={uly} "
+                    f"shape={shape} dim={d} seq_lens={seq_lens} {dtype}")
+            check(area, case, rng,
+                  lambda t: sp.packed_data_gather_forward_split_backward_with_cp(
+                      t, d, seq_lens, parallel_state=ps),
+                  ref.ref_split(x, d, hmap[r]), x, w, want_grad)
+
+
+def area_ulysses(ctx, area):
+    p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
+    for trial in range(18):
+        dtype = DTYPES[trial % len(DTYPES)]
+        b, h, hd = rng.randint(1, 3), p * rng.randint(1, 3), rng.randint(1, 4)
+        lens = [rng.randint(0 if trial % 3 == 0 else 1, 6) for _ in range(p)]
+        total = sum(lens)
+        heads = ref.split_sizes(h, p)
+        # Forward all-to-all (scatter heads, gather sequence).
+        xs = [rand([b, lens[q], h, hd], dtype, gen) for q in range(p)]
+        want = ref.ref_all_to_all(xs, 2, 1, heads)
+        ws = [rand([b, total, h // p, hd], dtype, gen) for _ in range(p)]
+        want_grad = ref.ref_all_to_all_adjoint(ws, 2, 1, lens)
+        cache = sp.SeqLenCache()
+        variant = trial % 3
+        case = f"all_to_all_4D(2,1) P={p} lens={lens} h={h} {dtype} v{variant}"
+        if variant == 0:
+            fwd = lambda t: sp.all_to_all_4D(t, 2, 1, ctx.group, cache=cache)
+        elif variant == 1:
+            fwd = lambda t: sp.all_to_all_4D(t, group=ctx.group, seq_lens=lens,
+                                            cache=cache)
+        else:
+            fwd = lambda t: sp.SeqAllToAll4D.apply(ctx.group, t, 2, 1)
+        check(area, case, rng, fwd, xs[r], want[r], ws[r], want_grad[r])
+        area.cases += 1
+        cached = (sp.seq_len_cache if variant == 2 else cache).get(ctx.group)
+        if cached != lens:
+            area.fail(case, f"cached lengths {cached}, want {lens}")
+
+        # Reverse all-to-all with the cached lengths.
+        ys = [rand([b, total, h // p, hd], dtype, gen) for _ in range(p)]
+        want = ref.ref_all_to_all(ys, 1, 2, lens)
+        ws = [rand([b, lens[q], h, hd], dtype, gen) for q in range(p)]
+        want_grad = ref.ref_all_to_all_adjoint(ws, 1, 2, [h // p] * p)
+        case = f"all_to_all_4D(1,2) P={p} lens={lens} h={h} {dtype} v{variant}"
+        if variant == 2:
+            rev = lambda t: sp.SeqAllToAll4D.apply(ctx.group, t, 1, 2)
+        else:
+            rev = lambda t: sp.all_to_all_4D(t, 1, 2, ctx.group, cache=cache)
+        check(area, case, rng, rev, ys[r], want[r], ws[r], want_grad[r])
+
+        # 5D packed QKV, equal lengths (the seed's case) or given lengths.
+        given = trial % 2 == 1
+        lens5 = lens if given else [lens[0]] * p
+        total5 = sum(lens5)
+        xs = [rand([b, lens5[q], 3, h, hd], dtype, gen) for q in range(p)]
+        want = ref.ref_all_to_all(xs, 3, 1, heads)
+        ws = [rand([b, total5, 3, h // p, hd], dtype, gen) for _ in range(p)]
+        want_grad = ref.ref_all_to_all_adjoint(ws, 3, 1, lens5)
+        kw = {"seq_lens": lens5} if given else {}
+        case = f"all_to_all_5D(3,1) P={p} lens={lens5} h={h} {dtype}"
+        if given:
+            fwd = lambda t: sp.all_to_all_5D(t, 3, 1, ctx.group, **kw)
+        else:
+            fwd = lambda t: sp.SeqAllToAll5D.apply(ctx.group, t, 3, 1)
+        check(area, case, rng, fwd, xs[r], want[r], ws[r], want_grad[r])
+        ys = [rand([b, total5, 3, h // p, hd], dtype, gen) for _ in range(p)]
+        want = ref.ref_all_to_all(ys, 1, 3, lens5)
+        ws = [rand([b, lens5[q], 3, h, hd], dtype, gen) for q in range(p)]
+        want_grad = ref.ref_all_to_all_adjoint(ws, 1, 3, [h // p] * p)
+        case = f"all_to_all_5D(1,3) P={p} lens={lens5} h={h} {dtype}"
+        check(area, case, rng,
+              lambda t: sp.all_to_all_5D(t, 1, 3, ctx.group, **kw),
+              ys[r], want[r], ws[r], want_grad[r])
+
+
+def expect_error(area, case, fn, exc, pattern):
+    """fn must raise `exc` whose message matches the regex `pattern`."""
+    area.cases += 1
+    try:
+        fn()
+    except exc as e:
+        if not re.search(pattern, str(e)):
+            area.fail(case, f"message {str(e)!r} does not match {pattern!r}")
+        return
+    except Exception as e:  # noqa: BLE001 - reported as a failure
+        area.fail(case, f"raised {type(e).__name__} instead of "
+                        f"{exc.__name__}: {e}")
+        return
+    area.fail(case, f"did not raise {exc.__name__}")
+
+
+def area_errors(ctx, area):
+    p, g = ctx.world, ctx.group
+    x = torch.zeros(2, 3, 4)
+    E = ValueError
+    expect_error(area, "split sizes do not sum",
+                 lambda: sp.split_forward_gather_backward(
+                     x, g, 1, [4] + [0] * (p - 1)),
+                 E, r"split_forward_gather_backward: .*\[4(, 0)*\].*sum.*4"
+                    r".*3")
+    expect_error(area, "split sizes wrong count",
+                 lambda: sp.split_forward_gather_backward(
+                     x, g, 1, [1] * (p + 1)),
+                 E, rf"split_forward_gather_backward: .*{p}.*{p + 1}")
+    expect_error(area, "split sizes empty",
+                 lambda: sp.split_forward_gather_backward(x, g, 1, []),
+                 E, rf"split_sizes must have one entry per rank \({p}\)")
+    expect_error(area, "split sizes not a list",
+                 lambda: sp.split_forward_gather_backward(x, g, 1, 3),
+                 E, r"split_sizes must be a list of ints, got int")
+    expect_error(area, "split dim out of range",
+                 lambda: sp.split_forward_gather_backward(x, g, 3),
+                 E, r"split_forward_gather_backward: .*dim.*3.*rank 3")
+    expect_error(area, "gather sizes do not match the input",
+                 lambda: sp.gather_forward_split_backward(
+                     x, g, 2, [5] * p),
+                 E, r"gather_forward_split_backward: gather: the input has 4 "
+                    r"elements in dim 2 but .* gives rank \d+ 5")
+    expect_error(area, "bad grad_scale",
+                 lambda: sp.split_forward_gather_backward(
+                     x, g, 1, grad_scale="sideways"),
+                 E, r'grad_scale must be "up", "down" or None, got "sideways"')
+    expect_error(area, "all_to_all same dims",
+                 lambda: sp.all_to_all(x, g, 1, 1),
+                 E, r"all_to_all: .*1")
+    expect_error(area, "all_to_all dim out of range",
+                 lambda: sp.all_to_all(x, g, 5, 1),
+                 E, r"all_to_all: .*5.*rank 3")
+    expect_error(area, "all_to_all gather_size does not match",
+                 lambda: sp.all_to_all(x, g, 2, 1, 4 * p),
+                 E, r"all_to_all: the input has 3 elements in gather dim 1 "
+                    r"but the gather sizes \[4(, 4)*\] give rank \d+ 4")
+    expect_error(area, "zigzag length",
+                 lambda: sp.load_balanced_split_forward_gather_backward(
+                     torch.zeros(2 * p + 1, 2), g, 0),
+                 E, rf"load_balanced_split_forward_gather_backward: .*"
+                    rf"{2 * p + 1}.*2 \* {p}")
+    expect_error(area, "packed lengths do not sum",
+                 lambda: sp.packed_data_split_forward_gather_backward(
+                     x, g, [1, 1], 2),
+                 E, r"packed_data_split_forward_gather_backward: .*\[1, 1\]"
+                    r".*2.*4")
+    expect_error(area, "packed table shape",
+                 lambda: sp.packed_data_gather_forward_split_backward(
+                     x, [[1, 2]] * (p + 1), g, 1),
+                 E, rf"all_split_sizes must be a \[{p}, num_seqs\] table")
+    if p > 1:
+        expect_error(area, "packed table not the split rule",
+                     lambda: sp.packed_data_gather_forward_split_backward(
+                         x, [[0]] * (p - 1) + [[3]], g, 1),
+                     E, r"is not the split rule of the sequence lengths \[3\]")
+    expect_error(area, "unsupported dtype",
+                 lambda: sp.all_to_all(torch.zeros(2, 2 * p, dtype=torch.int16),
+                                       g, 1, 0),
+                 E, r"all_to_all: element type Short is not supported")
+    expect_error(area, "not a process group",
+                 lambda: sp.all_to_all(x, "world", 2, 1),
+                 E, r"all_to_all: expected a torch.distributed.ProcessGroup, "
+                    r"got <class 'str'>")
+    expect_error(area, "4D wrong rank",
+                 lambda: sp.all_to_all_4D(torch.zeros(2, 3, 4), group=g),
+                 E, r"all_to_all_4D: input must be a 4D tensor, got 3D of "
+                    r"shape \[2, 3, 4\]")
+    expect_error(area, "4D bad dims",
+                 lambda: sp.all_to_all_4D(torch.zeros(1, 2, p, 2), 3, 1, g),
+                 E, r"scatter_idx must be 1 or 2 and gather_idx must be 1 or "
+                    r"2 \(and differ\), got scatter_idx 3 and gather_idx 1")
+    expect_error(area, "4D reverse before forward",
+                 lambda: sp.all_to_all_4D(torch.zeros(1, 2, 1, 2), 1, 2, g,
+                                          cache=sp.SeqLenCache()),
+                 E, r"reverse all-to-all \(scatter 1, gather 2\) needs the "
+                    r"sequence lengths of a forward call")
+    expect_error(area, "4D reverse lengths do not sum",
+                 lambda: sp.all_to_all_4D(torch.zeros(1, 5, 1, 2), 1, 2, g,
+                                          seq_lens=[1] * p),
+                 E, rf"all_to_all_4D: .*5")
+    if p > 1:
+        expect_error(area, "4D heads not divisible",
+                     lambda: sp.all_to_all_4D(torch.zeros(1, 2, p + 1, 2),
+                                              group=g),
+                     E, rf"all_to_all_4D: the head dim 2 of size {p + 1} "
+                        rf"\(shape \[1, 2, {p + 1}, 2\]\) is not a multiple "
+                        rf"of the group size {p}")
+        expect_error(area, "5D heads not divisible",
+                     lambda: sp.all_to_all_5D(torch.zeros(1, 2, 3, p + 1, 2),
+                                              group=g),
+                     E, rf"all_to_all_5D: the head dim 3 of size {p + 1}")
+    expect_error(area, "5D wrong rank",
+                 lambda: sp.all_to_all_5D(torch.zeros(2, 3, 4, 1), group=g),
+                 E, r"all_to_all_5D: input must be a 5D tensor, got 4D")
+    expect_error(area, "5D bad dims",
+                 lambda: sp.all_to_all_5D(torch.zeros(1, 2, 3, p, 2), 2, 1, g),
+                 E, r"all_to_all_5D: scatter_idx must be 1 or 3")
+    if p > 1:
+        # Sizes that only some ranks get wrong: without the check mode the
+        # others would wait in the collective; with it every rank raises.
+        sp.set_check_mode(g, True)
+        mine = torch.zeros(2, 3 if ctx.rank == 0 else 2)
+        expect_error(area, "check mode: ranks disagree",
+                     lambda: sp.gather_forward_split_backward(
+                         mine, g, 1, [2] * p),
+                     E, r"gather_forward_split_backward: .*(rank 0 has 3 "
+                        r"elements in dim 1 but the sizes \[2(, 2)*\] give "
+                        r"it 2|the input has 3 elements in dim 1|check mode: rank 0 rejected "
+                        r"its arguments)")
+        sp.set_check_mode(g, False)
+    for (ring, uly), ps in ctx.grids.items():
+        if ring > 1:
+            expect_error(area, f"with_cp gather_size ring={ring}",
+                         lambda: sp.gather_forward_split_backward_with_cp(
+                             x, 1, 2 * ring + 1, parallel_state=ps),
+                         E, rf"gather_forward_split_backward_with_cp: "
+                            rf"gather_size: .*{2 * ring + 1}.*2 \* {ring}")
+            expect_error(area, f"with_cp split length ring={ring}",
+                         lambda: sp.split_forward_gather_backward_with_cp(
+                             torch.zeros(2, 2 * ring + 1), 1,
+                             parallel_state=ps),
+                         E, rf"split_forward_gather_backward_with_cp: .*"
+                            rf"{2 * ring + 1}.*2 \* {ring}")
+    expect_error(area, "from_grid sizes",
+                 lambda: sp.ParallelState.from_grid(p + 1, 1),
+                 E, rf"ring_size {p + 1} x ulysses_size 1 must equal the "
+                    rf"number of ranks {p}")
+    expect_error(area, "cal_split_sizes parts",
+                 lambda: sp.cal_split_sizes(4, 0),
+                 E, r"split_sizes: parts must be positive, got 0")
+
+
+AREAS = [
+    ("all_to_all", area_all_to_all),
+    ("split_gather", area_split_gather),
+    ("zigzag", area_zigzag),
+    ("packed", area_packed),
+    ("cp", area_cp),
+    ("ulysses", area_ulysses),
+    ("errors", area_errors),
+]
+
+
+class Ctx:
+    pass
+
+
+def main():
+    rank, world, port, seed = (int(a) for a in sys.argv[1:5])
+    out_path = sys.argv[5]
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}",
+                            rank=rank, world_size=world,
+                            timeout=datetime.timedelta(seconds=120))
+    ctx = Ctx()
+    ctx.rank, ctx.world, ctx.group = rank, world, dist.group.WORLD
+    ctx.rng = random.Random(seed)
+    STRIDES.seed(seed * 1000 + rank)
+    ctx.gen = torch.Generator().manual_seed(seed)
+    # Every ring x Ulysses grid of the world (collective group creation).
+    ctx.grids = {}
+    for ring in range(1, world + 1):
+        if world % ring == 0:
+            ctx.grids[(ring, world // ring)] = sp.ParallelState.from_grid(
+                ring, world // ring)
+    results = {}
+    only = os.environ.get("SEQPAR_TEST_AREAS")  # for debugging: a,b,...
+    for name, fn in AREAS:
+        if only and name not in only.split(","):
+            results[name] = {"cases": 1, "failures": []}
+            continue
+        area = Area(name)
+        try:
+            fn(ctx, area)
+        except Exception as e:  # noqa: BLE001 - reported as a failure
+            area.fail("area", f"raised {type(e).__name__}: {e}\n"
+                              f"{traceback.format_exc()}")
+        results[name] = {"cases": area.cases, "failures": area.failures}
+    with open(out_path, "w") as f:
+        json.dump({"seed": seed, "areas": results}, f)
+    dist.barrier()
+    dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()
