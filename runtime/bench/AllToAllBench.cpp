@@ -1,4 +1,5 @@
-//===- AllToAllBench.cpp - Ulysses all-to-all: seqpar, seed path, bare MPI -===//
+//===- AllToAllBench.cpp - Ulysses all-to-all: seqpar, seed path, bare MPI
+//-===//
 //
 // Run under mpirun (2 or 4 ranks). For the Ulysses pattern
 // [S/P, H, D] -> [S, H/P, D] (bf16, D = 128) at several sizes per rank,

@@ -10,6 +10,7 @@
 #include "seqpar/Layout/Layout.h"
 #include "seqpar/Runtime/Runtime.h"
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -166,6 +167,19 @@ int32_t seqpar_rt_init(int64_t num_axes, const int64_t *axis_sizes) {
   std::unique_ptr<Backend> world;
   if (Status st = createMpiWorldBackend(world); !st)
     return report({st.code(), "init: " + st.message()});
+  // Lowered GPU code passes device buffers: SEQPAR_RT_BACKEND=nccl.
+  const char *backend = std::getenv("SEQPAR_RT_BACKEND");
+  std::string name = backend ? backend : "";
+  if (name == "nccl") {
+    std::unique_ptr<Backend> nccl;
+    if (Status st = createNcclBackend(std::move(world), -1, nccl); !st)
+      return report({st.code(), "init: " + st.message()});
+    world = std::move(nccl);
+  } else if (!name.empty() && name != "mpi") {
+    return report({StatusCode::InvalidArgument,
+                   "init: unknown backend '" + name +
+                       "' in SEQPAR_RT_BACKEND (expected mpi or nccl)"});
+  }
   std::unique_ptr<Runtime> rt;
   if (Status st = Runtime::create(std::move(world),
                                   {axis_sizes, axis_sizes + num_axes}, rt);

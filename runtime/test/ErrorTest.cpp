@@ -105,6 +105,26 @@ TEST_F(RuntimeErrors, CApiInitAndFinalize) {
   EXPECT_STREQ(seqpar_rt_last_error(),
                "split: the runtime is not initialized (call seqpar_rt_init "
                "first)");
+  setenv("SEQPAR_RT_BACKEND", "tcp", 1);
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_init(&m), SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_STREQ(seqpar_rt_last_error(),
+               "init: unknown backend 'tcp' in SEQPAR_RT_BACKEND (expected mpi "
+               "or nccl)");
+  setenv("SEQPAR_RT_BACKEND", "nccl", 1);
+  int32_t code = _mlir_ciface_seqpar_rt_init(&m);
+  if (code != SEQPAR_RT_OK) { // Without a GPU (or without NCCL): an error.
+    std::string msg = seqpar_rt_last_error();
+    EXPECT_EQ(msg.rfind(haveNccl() ? "init: nccl: no usable CUDA device"
+                                   : "init: nccl: the runtime was built "
+                                     "without CUDA and NCCL",
+                        0),
+              0u)
+        << msg;
+    EXPECT_EQ(seqpar_rt_is_initialized(), 0);
+  } else {
+    EXPECT_EQ(seqpar_rt_finalize(), SEQPAR_RT_OK);
+  }
+  unsetenv("SEQPAR_RT_BACKEND");
   ASSERT_EQ(_mlir_ciface_seqpar_rt_init(&m), SEQPAR_RT_OK)
       << seqpar_rt_last_error();
   EXPECT_EQ(seqpar_rt_group_size(2), 2);

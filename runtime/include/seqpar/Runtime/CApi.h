@@ -80,7 +80,9 @@ typedef struct seqpar_rt_unranked_memref {
 
 /// Creates the runtime over MPI (MPI_Init only if MPI is not initialized)
 /// with a grid of `num_axes` axes of sizes `axis_sizes` (product = world
-/// size). Calling it again while initialized is an error.
+/// size). Calling it again while initialized is an error. With the
+/// environment variable SEQPAR_RT_BACKEND=nccl the collectives run on NCCL
+/// (bootstrapped over MPI) and every tensor must be in device memory.
 SEQPAR_RT_EXPORT int32_t seqpar_rt_init(int64_t num_axes,
                                         const int64_t *axis_sizes);
 /// The same with the axis sizes in a rank-1 i64 memref.
