@@ -1,10 +1,12 @@
 //===- NcclBackend.cpp - The NCCL backend
 //----------------------------------===//
 //
-// Grouped ncclSend/ncclRecv on one stream per communicator; ncclUniqueId
-// bootstrap and host records through a host backend (MPI). Every call is
-// stream-ordered: the staging buffer is reused safely across calls and no
-// host synchronization is made unless the caller asks for it.
+// Grouped ncclSend/ncclRecv; ncclUniqueId bootstrap and host records through
+// a host backend (MPI). Copies and collectives of the world and of all its
+// groups go to one stream, in call order, so the shared staging buffer is
+// reused safely and no host synchronization is made unless the caller asks
+// for it (synchronize()). Inputs must be ready on the device when an op is
+// called; outputs are ready after synchronize().
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,7 +16,10 @@
 #include <cuda_runtime_api.h>
 #include <nccl.h>
 
+#include <memory>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 namespace seqpar::rt {
 namespace {
@@ -28,41 +33,59 @@ Status ncclFail(const char *call, ncclResult_t err) {
           std::string("nccl: ") + call + " failed: " + ncclGetErrorString(err)};
 }
 
+/// One stream shared by a world backend and every group split from it: the
+/// runtime's staging buffer is used by all of them, and one stream keeps its
+/// uses in order.
+using SharedStream = std::shared_ptr<std::remove_pointer_t<cudaStream_t>>;
+
 class NcclBackend final : public Backend {
 public:
   NcclBackend(std::unique_ptr<Backend> host, int device, ncclComm_t comm,
-              cudaStream_t stream)
-      : host_(std::move(host)), device_(device), comm_(comm), stream_(stream) {}
+              SharedStream stream)
+      : host_(std::move(host)), device_(device), comm_(comm),
+        streamHolder_(std::move(stream)), stream_(streamHolder_.get()) {}
   ~NcclBackend() override {
     cudaSetDevice(device_);
     ncclCommDestroy(comm_);
-    cudaStreamDestroy(stream_);
   }
 
+  /// Collective over `host`: every rank takes part in the id exchange even
+  /// when rank 0 failed to make the id, so that nobody waits forever.
   static Status create(std::unique_ptr<Backend> host, int device,
-                       std::unique_ptr<Backend> &out) {
-    ncclUniqueId id;
+                       SharedStream stream, std::unique_ptr<Backend> &out) {
+    struct IdRecord {
+      ncclUniqueId id;
+      int32_t ok;
+    } mine{};
+    ncclResult_t idErr = ncclSuccess;
     if (host->rank() == 0)
-      if (ncclResult_t e = ncclGetUniqueId(&id); e != ncclSuccess)
-        return ncclFail("ncclGetUniqueId", e);
-    std::vector<ncclUniqueId> ids(host->size());
-    if (Status st = host->allgatherHost(&id, sizeof(id), ids.data()); !st)
+      idErr = ncclGetUniqueId(&mine.id);
+    mine.ok = idErr == ncclSuccess;
+    std::vector<IdRecord> all(host->size());
+    if (Status st = host->allgatherHost(&mine, sizeof(mine), all.data()); !st)
       return st;
+    if (idErr != ncclSuccess)
+      return ncclFail("ncclGetUniqueId", idErr);
+    if (!all[0].ok)
+      return {StatusCode::BackendError,
+              "nccl: rank 0 could not make the ncclUniqueId"};
     if (cudaError_t e = cudaSetDevice(device); e != cudaSuccess)
       return cudaFail("cudaSetDevice", e);
-    cudaStream_t stream;
-    if (cudaError_t e =
-            cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking);
-        e != cudaSuccess)
-      return cudaFail("cudaStreamCreate", e);
-    ncclComm_t comm;
-    if (ncclResult_t e = ncclCommInitRank(&comm, int(host->size()), ids[0],
-                                          int(host->rank()));
-        e != ncclSuccess) {
-      cudaStreamDestroy(stream);
-      return ncclFail("ncclCommInitRank", e);
+    if (!stream) {
+      cudaStream_t raw;
+      if (cudaError_t e =
+              cudaStreamCreateWithFlags(&raw, cudaStreamNonBlocking);
+          e != cudaSuccess)
+        return cudaFail("cudaStreamCreate", e);
+      stream = SharedStream(raw, [](cudaStream_t s) { cudaStreamDestroy(s); });
     }
-    out = std::make_unique<NcclBackend>(std::move(host), device, comm, stream);
+    ncclComm_t comm;
+    if (ncclResult_t e = ncclCommInitRank(&comm, int(host->size()), all[0].id,
+                                          int(host->rank()));
+        e != ncclSuccess)
+      return ncclFail("ncclCommInitRank", e);
+    out = std::make_unique<NcclBackend>(std::move(host), device, comm,
+                                        std::move(stream));
     return Status::ok();
   }
 
@@ -112,7 +135,7 @@ public:
     std::unique_ptr<Backend> sub;
     if (Status st = host_->split(color, key, sub); !st)
       return st;
-    return create(std::move(sub), device_, out);
+    return create(std::move(sub), device_, streamHolder_, out);
   }
 
   Status allocate(int64_t bytes, void *&out) override {
@@ -147,6 +170,7 @@ private:
   std::unique_ptr<Backend> host_;
   int device_;
   ncclComm_t comm_;
+  SharedStream streamHolder_;
   cudaStream_t stream_;
 };
 
@@ -172,7 +196,7 @@ Status createNcclBackend(std::unique_ptr<Backend> bootstrap, int device,
     return {StatusCode::InvalidArgument,
             "nccl: device " + std::to_string(device) + " does not exist (" +
                 std::to_string(count) + " visible)"};
-  return NcclBackend::create(std::move(bootstrap), device, out);
+  return NcclBackend::create(std::move(bootstrap), device, nullptr, out);
 }
 
 } // namespace seqpar::rt
