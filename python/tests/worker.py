@@ -115,7 +115,7 @@ def maybe_aligned(rng, p, hi=3):
 
 def area_all_to_all(ctx, area):
     p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
-    for trial in range(40):
+    for trial in range(120):
         dtype = DTYPES[trial % len(DTYPES)]
         ndim = rng.randint(2, 6)
         s, g = rng.sample(range(ndim), 2)
@@ -138,6 +138,24 @@ def area_all_to_all(ctx, area):
               lambda x: sp.all_to_all(x, ctx.group, sd, g,
                                       N if pass_size else None),
               xs[r], want[r], ws[r], want_grad[r])
+    # Double backward: the backward is itself an all-to-all op whose
+    # gradient is the forward again.
+    area.cases += 1
+    xs = [rand([3, 2 * p + 1, 2], torch.float64, gen) for _ in range(p)]
+    ws = [rand([3 * p, ref.split_sizes(2 * p + 1, p)[r], 2], torch.float64,
+               gen) for r in range(p)]
+    vs = [rand([3, 2 * p + 1, 2], torch.float64, gen) for _ in range(p)]
+    try:
+        x = xs[r].clone().requires_grad_(True)
+        w = ws[r].clone().requires_grad_(True)
+        y = sp.all_to_all(x, ctx.group, 1, 0)
+        (gx,) = torch.autograd.grad(y, x, w, create_graph=True)
+        gx.backward(vs[r])
+        want = ref.ref_all_to_all(vs, 1, 0, ref.split_sizes(2 * p + 1, p))
+        same(area, "double backward", "grad of grad", w.grad, want[r])
+    except Exception as e:  # noqa: BLE001 - reported as a failure
+        area.fail("double backward", f"raised {type(e).__name__}: {e}")
+
     # The seed's defaults: scatter 2, gather 1.
     xs = [rand([2, 3, 2 * p, 4], torch.float32, gen) for _ in range(p)]
     want = ref.ref_all_to_all(xs, 2, 1, ref.split_sizes(2 * p, p))
@@ -157,7 +175,7 @@ def random_sizes(rng, n, p):
 
 def area_split_gather(ctx, area):
     p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
-    for trial in range(36):
+    for trial in range(90):
         dtype = DTYPES[trial % len(DTYPES)]
         ndim = rng.randint(1, 5)
         d = rng.randrange(ndim)
@@ -210,7 +228,7 @@ def area_split_gather(ctx, area):
 
 def area_zigzag(ctx, area):
     p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
-    for trial in range(18):
+    for trial in range(45):
         dtype = DTYPES[trial % len(DTYPES)]
         ndim = rng.randint(1, 4)
         d = rng.randrange(ndim)
@@ -241,7 +259,7 @@ def area_zigzag(ctx, area):
 
 def area_packed(ctx, area):
     p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
-    for trial in range(18):
+    for trial in range(45):
         dtype = DTYPES[trial % len(DTYPES)]
         ndim = rng.randint(1, 4)
         d = rng.randrange(ndim)
@@ -283,7 +301,7 @@ def area_packed(ctx, area):
 def area_cp(ctx, area):
     p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
     for (ring, uly), ps in ctx.grids.items():
-        for trial in range(8):
+        for trial in range(16):
             dtype = DTYPES[(trial * 3 + ring) % len(DTYPES)]
             ndim = rng.randint(1, 4)
             d = rng.randrange(ndim)
@@ -349,9 +367,49 @@ def area_cp(ctx, area):
                   ref.ref_split(x, d, hmap[r]), x, w, want_grad)
 
 
+def area_exchanges(ctx, area):
+    """all_to_all_4D exchanges the lengths once per forward call, and never
+    in the reverse call or in either backward."""
+    p, r, gen = ctx.world, ctx.rank, ctx.gen
+    calls = []
+    real = sp._C.exchange_lengths
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    sp._C.exchange_lengths = counting
+    try:
+        lens = [2 + q for q in range(p)]
+        x = rand([1, lens[r], 2 * p, 3], torch.float32, gen)
+        x.requires_grad_(True)
+        y = sp.all_to_all_4D(x, 2, 1, ctx.group)
+        z = sp.all_to_all_4D(y * 2, 1, 2, ctx.group)
+        z.sum().backward()
+        area.cases += 1
+        if len(calls) != 1:
+            area.fail("one exchange", f"{len(calls)} exchanges of lengths "
+                                      f"for a forward, a reverse and their "
+                                      f"backwards")
+        area.cases += 1
+        if not torch.equal(x.grad, torch.full_like(x, 2)):
+            area.fail("round trip gradient", "x.grad is not 2 everywhere")
+    finally:
+        sp._C.exchange_lengths = real
+    # The staging buffer is reused: a second identical call does not grow it.
+    x = rand([2, 3 * p + 1, 5], torch.float32, gen)
+    sp.all_to_all(x, ctx.group, 1, 0)
+    before = sp._C.staging_bytes(ctx.group, torch.device("cpu"))
+    sp.all_to_all(x, ctx.group, 1, 0)
+    area.cases += 1
+    after = sp._C.staging_bytes(ctx.group, torch.device("cpu"))
+    if after != before:
+        area.fail("staging reuse", f"staging grew from {before} to {after}")
+
+
 def area_ulysses(ctx, area):
     p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
-    for trial in range(18):
+    for trial in range(45):
         dtype = DTYPES[trial % len(DTYPES)]
         b, h, hd = rng.randint(1, 3), p * rng.randint(1, 3), rng.randint(1, 4)
         lens = [rng.randint(0 if trial % 3 == 0 else 1, 6) for _ in range(p)]
@@ -575,6 +633,7 @@ AREAS = [
     ("packed", area_packed),
     ("cp", area_cp),
     ("ulysses", area_ulysses),
+    ("exchanges", area_exchanges),
     ("errors", area_errors),
 ]
 

@@ -1,0 +1,281 @@
+"""seqpar.torch against the seeds' plain-torch paths, on one Gloo group.
+
+`bench_torch.py --nprocs P --out FILE` launches P ranks of itself on
+loopback; each rank times, in the same process group and the same run,
+seqpar.torch.all_to_all / all_to_all_4D and plain-torch implementations of
+the seeds' paths (written here from the seeds: permute + contiguous copies
+around all_to_all_single, padding and barriers for VILA's uneven lengths),
+checks that both give the same result, and rank 0 writes the medians (of the
+slowest rank, per call) as JSON.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+import torch
+import torch.distributed as dist
+
+# ---------------------------------------------------------------------------
+# The seeds' paths, in plain torch
+# ---------------------------------------------------------------------------
+
+
+def split_sizes(n, p):
+    return [n // p + (1 if r < n % p else 0) for r in range(p)]
+
+
+def seed_aligned_all_to_all(x, group, scatter_dim, gather_dim):
+    """The seed's _aligned_all_to_all (scatter and gather sizes divisible)."""
+    p = dist.get_world_size(group)
+    shape = list(x.shape)
+    shape[scatter_dim] //= p
+    if scatter_dim == 0:
+        t = x.reshape([p] + shape).contiguous()
+    else:
+        t = x.reshape([-1, p] + shape[scatter_dim:]).transpose(0, 1) \
+            .contiguous()
+    out = torch.empty_like(t)
+    dist.all_to_all_single(out, t, group=group)
+    out = out.view([p] + shape).contiguous()
+    n = out.dim()
+    if gather_dim == 1:
+        out = out.transpose(0, 1).contiguous()
+    elif gather_dim == 2:
+        out = out.permute(*{4: (1, 2, 0, 3), 5: (1, 2, 0, 3, 4)}[n]) \
+            .contiguous()
+    elif gather_dim == 3:
+        out = out.permute(*{4: (1, 2, 3, 0), 5: (1, 2, 3, 0, 4)}[n]) \
+            .contiguous()
+    return out.view(shape[:gather_dim] + [shape[gather_dim] * p] +
+                    shape[gather_dim + 1:]).contiguous()
+
+
+def adjust_dims(x, scatter_dim, gather_dim):
+    """The seed's adjust_tensor_dimensions: scatter dim to 0, gather to 1."""
+    dims = list(range(x.dim()))
+    if gather_dim == 0:
+        if scatter_dim != 1:
+            dims[1], dims[gather_dim] = dims[gather_dim], dims[1]
+            dims[0], dims[scatter_dim] = dims[scatter_dim], dims[0]
+        else:
+            dims[scatter_dim], dims[gather_dim] = \
+                dims[gather_dim], dims[scatter_dim]
+    elif gather_dim == 1:
+        if scatter_dim != 0:
+            dims[0], dims[scatter_dim] = dims[scatter_dim], dims[0]
+    else:
+        if scatter_dim == 0:
+            dims[1], dims[gather_dim] = dims[gather_dim], dims[1]
+        else:
+            dims[0], dims[scatter_dim] = dims[scatter_dim], dims[0]
+            dims[1], dims[gather_dim] = dims[gather_dim], dims[1]
+    return x.permute(dims).contiguous(), dims
+
+
+def seed_partial_unaligned_all_to_all(x, group, scatter_dim, gather_dim,
+                                      gather_size):
+    """The seed's _partial_unaligned_all_to_all (one of the two sizes is
+    divisible by the group size)."""
+    p = dist.get_world_size(group)
+    r = dist.get_rank(group)
+    x = x.contiguous()
+    s = x.size(scatter_dim)
+    in_splits = split_sizes(s, p)
+    out_splits = split_sizes(gather_size, p)
+    t, dims = adjust_dims(x, scatter_dim, gather_dim)
+    tshape = list(t.shape)
+    if s % p == 0:
+        t = t.view([p, s // p, x.size(gather_dim)] + tshape[2:]) \
+            .transpose(1, 2).contiguous()
+    # The output holds the gather dim first, then the scatter dim.
+    dims[1], dims[0] = dims[0], dims[1]
+    out = torch.empty((gather_size, in_splits[r], *tshape[2:]),
+                      dtype=x.dtype, device=x.device)
+    oshape = list(out.shape)
+    dist.all_to_all_single(out, t, output_split_sizes=out_splits,
+                           input_split_sizes=in_splits if s % p else [1] * p,
+                           group=group)
+    if gather_size % p == 0 and s % p != 0:
+        out = out.view([p, in_splits[r], gather_size // p] + tshape[2:]) \
+            .transpose(1, 2).reshape(oshape).contiguous()
+    inverse = [0] * len(dims)
+    for new, old in enumerate(dims):
+        inverse[old] = new
+    return out.permute(inverse).contiguous()
+
+
+def seed_all_to_all(x, group, scatter_dim, gather_dim):
+    p = dist.get_world_size(group)
+    gather_size = x.size(gather_dim) * p
+    if x.size(scatter_dim) % p == 0:
+        return seed_aligned_all_to_all(x, group, scatter_dim, gather_dim)
+    return seed_partial_unaligned_all_to_all(x, group, scatter_dim,
+                                             gather_dim, gather_size)
+
+
+def seed_all_to_all_4D(x, group, state):
+    """VILA's all_to_all_4D forward (scatter 2, gather 1): barrier, lengths
+    all-gathered, padded, permuted, barrier, all_to_all_single, unpadded."""
+    p = dist.get_world_size(group)
+    bs, shard, hc, hs = x.shape
+    lens = [torch.zeros(1, dtype=torch.int64) for _ in range(p)]
+    dist.barrier(group=group)
+    # The seed all-gathers a 0-d tensor into 1-element ones, which Gloo
+    # rejects; a 1-element tensor moves the same bytes.
+    dist.all_gather(lens, torch.tensor([shard]), group=group)
+    state["lens"] = lens
+    mx = max(lens)
+    x = torch.nn.functional.pad(x, (0, 0, 0, 0, 0, mx - shard))
+    seqlen = mx * p
+    shc = hc // p
+    t = x.reshape(bs, mx, p, shc, hs).transpose(0, 2).contiguous()
+    out = torch.empty_like(t)
+    dist.barrier(group=group)
+    dist.all_to_all_single(out, t, group=group)
+    out = out.reshape(seqlen, bs, shc, hs)
+    parts = torch.split(out, int(mx), dim=0)
+    out = torch.cat([o[:n.item()] for o, n in zip(parts, lens)])
+    return out.transpose(0, 1).contiguous().reshape(bs, int(sum(lens)), shc,
+                                                    hs)
+
+
+def seed_all_to_all_4D_reverse(x, group, state):
+    """VILA's all_to_all_4D reverse (scatter 1, gather 2) with the cached
+    lengths: pad every piece, permute, barrier, all_to_all_single, unpad."""
+    p = dist.get_world_size(group)
+    r = dist.get_rank(group)
+    lens = state["lens"]
+    bs, _, shc, hs = x.shape
+    hc = shc * p
+    mx = int(max(lens))
+    pieces = torch.split(x, [int(n) for n in lens], dim=1)
+    x = torch.cat([torch.nn.functional.pad(t, (0, 0, 0, 0, 0,
+                                               mx - t.shape[1]))
+                   for t in pieces], dim=1)
+    t = x.reshape(bs, p, mx, shc, hs).transpose(0, 3).transpose(0, 1) \
+        .contiguous().reshape(p, shc, mx, bs, hs)
+    out = torch.empty_like(t)
+    dist.barrier(group=group)
+    dist.all_to_all_single(out, t, group=group)
+    out = out.reshape(hc, mx, bs, hs)
+    mine = int(lens[r])
+    out = out[:, :mine, :, :]
+    return out.transpose(0, 2).contiguous().reshape(bs, mine, hc, hs)
+
+
+# ---------------------------------------------------------------------------
+# Timing
+# ---------------------------------------------------------------------------
+
+
+def timed(fn, group, iters, warmup):
+    """Median over calls of the slowest rank's time per call, in ms."""
+    times = []
+    for i in range(warmup + iters):
+        dist.barrier(group=group)
+        t0 = time.perf_counter()
+        fn()
+        t = time.perf_counter() - t0
+        if i >= warmup:
+            times.append(t)
+    t = torch.tensor(times, dtype=torch.float64)
+    dist.all_reduce(t, op=dist.ReduceOp.MAX, group=group)
+    return statistics.median(t.tolist()) * 1e3
+
+
+def rank_main(args):
+    import seqpar.torch as sp
+
+    rank, p = args.rank, args.nprocs
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{args.port}",
+                            rank=rank, world_size=p,
+                            timeout=datetime.timedelta(seconds=300))
+    group = dist.group.WORLD
+    gen = torch.Generator().manual_seed(1 + rank)
+    b, d, s = 1, 128, args.seq
+    rows = []
+
+    def record(name, case, shape, seqpar_fn, seed_fn, check):
+        got, want = seqpar_fn(), seed_fn()
+        if not torch.equal(got, want):
+            raise SystemExit(f"{name} {case}: seqpar and the seed path differ")
+        t_seqpar = timed(seqpar_fn, group, args.iters, args.warmup)
+        t_seed = timed(seed_fn, group, args.iters, args.warmup)
+        mib = check.numel() * check.element_size() / 2**20
+        rows.append({"ranks": p, "op": name, "case": case,
+                     "shape": shape, "mib": round(mib, 2),
+                     "seqpar_ms": t_seqpar, "seed_ms": t_seed,
+                     "speedup": t_seed / t_seqpar})
+
+    for case, heads in (("aligned", 32), ("unaligned", 32 + 1)):
+        # all_to_all: [b, s/P, H, D] scatter heads (2), gather sequence (1).
+        x = torch.randn(b, s // p, heads, d, generator=gen)
+        record("all_to_all", case, [b, s // p, heads, d],
+               lambda: sp.all_to_all(x, group, 2, 1),
+               lambda: seed_all_to_all(x, group, 2, 1), x)
+
+    for case in ("aligned", "unaligned"):
+        # all_to_all_4D: per-rank lengths equal, or all different.
+        mine = s // p if case == "aligned" else s // p - 7 * rank
+        x = torch.randn(b, mine, 32, d, generator=gen)
+        state = {}
+        record("all_to_all_4D", case, [b, mine, 32, d],
+               lambda: sp.all_to_all_4D(x, 2, 1, group),
+               lambda: seed_all_to_all_4D(x, group, state), x)
+        total = sum(s // p if case == "aligned" else s // p - 7 * q
+                    for q in range(p))
+        y = torch.randn(b, total, 32 // p, d, generator=gen)
+        record("all_to_all_4D reverse", case, [b, total, 32 // p, d],
+               lambda: sp.all_to_all_4D(y, 1, 2, group),
+               lambda: seed_all_to_all_4D_reverse(y, group, state), y)
+
+    if rank == 0:
+        with open(args.out, "w") as f:
+            json.dump(rows, f)
+    dist.barrier()
+    dist.destroy_process_group()
+
+
+def launch(args):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, GLOO_SOCKET_IFNAME="lo", OMP_NUM_THREADS="1")
+    procs = [subprocess.Popen(
+        [sys.executable, __file__, "--rank", str(r), "--nprocs",
+         str(args.nprocs), "--port", str(port), "--out", args.out,
+         "--seq", str(args.seq), "--iters", str(args.iters),
+         "--warmup", str(args.warmup)], env=env)
+        for r in range(args.nprocs)]
+    codes = [proc.wait() for proc in procs]
+    if any(codes):
+        raise SystemExit(f"benchmark ranks exited with {codes}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--nprocs", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--rank", type=int, default=-1)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--seq", type=int, default=4096,
+                        help="global sequence length S")
+    parser.add_argument("--iters", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    args = parser.parse_args()
+    if args.rank < 0:
+        launch(args)
+    else:
+        rank_main(args)
+
+
+if __name__ == "__main__":
+    main()
