@@ -8,7 +8,9 @@
 #ifndef SEQPAR_INITALLSEQPAR_H
 #define SEQPAR_INITALLSEQPAR_H
 
+#include "seqpar/Conversion/Passes.h"
 #include "seqpar/Dialect/SeqPar/IR/SeqPar.h"
+#include "seqpar/Dialect/SeqPar/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -20,8 +22,11 @@ inline void registerSeqParDialects(mlir::DialectRegistry &registry) {
 }
 
 /// Registers every seqpar pass and pipeline with the global pass registry.
-/// The transforms and conversion libraries add their registration calls here.
-inline void registerAllSeqParPasses() {}
+inline void registerAllSeqParPasses() {
+  registerSeqParTransformsPasses();
+  registerSeqParConversionPasses();
+  registerSeqParToLLVMPipeline();
+}
 
 } // namespace seqpar
 

@@ -1,0 +1,62 @@
+//===- Passes.td - seqpar conversion passes ---------------*- tablegen -*-===//
+//
+// The conversion of seqpar ops to calls of the runtime's C ABI.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQPAR_CONVERSION_PASSES_TD
+#define SEQPAR_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertSeqParToRuntime : Pass<"seqpar-to-runtime", "mlir::ModuleOp"> {
+  let summary = "Lower seqpar ops to calls of libseqpar_runtime";
+  let description = [{
+    Replaces every seqpar op on tensors by a call of the runtime's C ABI at
+    the tensor boundary: the input becomes a read-only buffer
+    (`bufferization.to_buffer`), the output is allocated once with
+    `memref.alloc` in the op's result shape (the rank-dependent sizes come
+    from `seqpar_rt_group_rank` and `seqpar_rt_split_size`, from Layout tables
+    computed at compile time, or from `seqpar_rt_local_length`), both are
+    cast to unranked memrefs, the runtime entry point is called, and the
+    result is `bufferization.to_tensor` of the output. One-Shot Bufferize then
+    removes the boundary ops.
+
+    Runtime entry points are declared as private `func.func`s with
+    `llvm.emit_c_interface`. Every status is checked by
+    `__seqpar_rt_check`, a private function added to the module: on a
+    failure it prints the runtime's last error (which names the op, the dims
+    and the sizes) and calls `exit(1)`, so that `mpirun` stops the job.
+
+    The runtime knows one grid: every collective of the module must run on
+    grids of one shape. When `init-function` names a function of the module
+    that has a body, `seqpar_rt_init` with that shape is called at its entry
+    and `seqpar_rt_finalize` before each of its returns; otherwise the
+    program calls them itself. The runtime orders a group's ranks by
+    increasing grid axis, so a group must list its axes in grid order.
+
+    With `fuse-permutes`, `linalg.transpose` ops (and `linalg.generic` ops
+    that only permute) feeding a collective, and a chain of them consuming
+    its result alone, become strided views (`memref.transpose`) of the
+    input and output buffers: the runtime's one pack and one unpack apply
+    the permutation, no copy is left, chains compose and identities vanish.
+
+    `seqpar.grid` ops are erased: nothing seqpar-specific is left.
+  }];
+  let options = [
+    Option<"initFunction", "init-function", "std::string",
+           /*default=*/"\"main\"",
+           "Function that initializes and finalizes the runtime (empty: "
+           "none)">,
+    Option<"fusePermutes", "fuse-permutes", "bool", /*default=*/"true",
+           "Fold transposes around collectives into strided views">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::cf::ControlFlowDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+#endif // SEQPAR_CONVERSION_PASSES_TD

@@ -1,0 +1,61 @@
+//===- Pipeline.cpp - The seqpar-to-llvm pipeline -----------------*- C++
+//-*-===//
+//
+// seqpar IR on tensors to the LLVM dialect: seqpar's passes, then One-Shot
+// Bufferize and the upstream lowerings, leaving calls of the runtime and
+// nothing seqpar-specific.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqpar/Conversion/Passes.h"
+
+#include "seqpar/Dialect/SeqPar/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void seqpar::buildSeqParToLLVMPipeline(
+    OpPassManager &pm, const SeqParToLLVMPipelineOptions &options) {
+  if (options.decompose)
+    pm.addPass(createSeqParDecompose());
+  pm.addPass(createSeqParSelectLowering());
+  ConvertSeqParToRuntimeOptions conversion;
+  conversion.initFunction = options.initFunction;
+  conversion.fusePermutes = options.fusePermutes;
+  pm.addPass(createConvertSeqParToRuntime(conversion));
+  pm.addPass(createCanonicalizerPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void seqpar::registerSeqParToLLVMPipeline() {
+  PassPipelineRegistration<SeqParToLLVMPipelineOptions>(
+      "seqpar-to-llvm",
+      "Lower seqpar IR on tensors to the LLVM dialect and runtime calls",
+      buildSeqParToLLVMPipeline);
+}
