@@ -11,8 +11,9 @@
 //   bare    MPI_Alltoall(v) alone on contiguous buffers of the same bytes;
 //   pack    the pack alone (copyOnHost of every peer's chunk) and a memcpy of
 //           the same bytes, on one rank.
-// Each timing is the slowest rank's time of one call (barrier before);
-// medians over the repetitions. Prints one markdown table row per case.
+// Each timing is the slowest rank's time of one call (barrier before); the
+// methods take turns in each round; medians over the rounds. Prints one
+// markdown table row per case.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,20 +46,32 @@ double median(std::vector<double> v) {
                       : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-/// Times `fn` across ranks: the slowest rank's wall time per call, median of
-/// `reps` after one warm-up call.
-double timeIt(int reps, const std::function<void()> &fn) {
-  std::vector<double> times;
-  for (int i = 0; i <= reps; ++i) {
-    MPI_Barrier(MPI_COMM_WORLD);
-    double t0 = MPI_Wtime();
-    fn();
-    double t = MPI_Wtime() - t0, worst = 0;
-    MPI_Allreduce(&t, &worst, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-    if (i > 0)
-      times.push_back(worst);
-  }
-  return median(times);
+/// Times one call of `fn` across ranks: the slowest rank's wall time.
+double timeOnce(const std::function<void()> &fn) {
+  MPI_Barrier(MPI_COMM_WORLD);
+  double t0 = MPI_Wtime();
+  fn();
+  double t = MPI_Wtime() - t0, worst = 0;
+  MPI_Allreduce(&t, &worst, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return worst;
+}
+
+/// Medians of `reps` rounds that each call every method once, after one
+/// warm-up round: interleaving spreads any load on the machine evenly over
+/// the methods.
+std::vector<double> timeRounds(int reps,
+                               const std::vector<std::function<void()>> &fns) {
+  std::vector<std::vector<double>> times(fns.size());
+  for (int i = 0; i <= reps; ++i)
+    for (size_t m = 0; m < fns.size(); ++m) {
+      double t = timeOnce(fns[m]);
+      if (i > 0)
+        times[m].push_back(t);
+    }
+  std::vector<double> medians;
+  for (auto &t : times)
+    medians.push_back(median(t));
+  return medians;
 }
 
 void fail(const char *what, const std::string &msg) {
@@ -125,15 +138,16 @@ int main(int argc, char **argv) {
           recv(static_cast<size_t>(outBytes));
       std::memset(packed.data(), 0, packed.size());
       std::memset(recv.data(), 0, recv.size());
-      const int reps = mib <= 4 ? 30 : mib <= 64 ? 10 : 5;
+      const int reps = mib <= 4 ? 41 : mib <= 64 ? 15 : 7;
 
       OpDesc op = allToAllOp({0}, /*scatter=*/1, /*gather=*/0, {}, {}, S);
       TensorRef inT = denseTensor(in.data(), DType::BF16, {Sr, H, kD});
       TensorRef outT = denseTensor(out.data(), DType::BF16, {S, Hr, kD});
-      double tSeqpar = timeIt(reps, [&] {
+      auto seqpar = [&] {
         if (Status st = rt->run(op, inT, outT); !st)
           fail("seqpar", st.message());
-      });
+      };
+      seqpar();
       std::vector<char> expected = out;
 
       // The seed path: permute + contiguous ([Sr, H, D] -> [P, Sr, H/P, D]),
@@ -157,14 +171,16 @@ int main(int argc, char **argv) {
                         MPI_BYTE, recv.data(), recvCounts.data(),
                         recvDispls.data(), MPI_BYTE, MPI_COMM_WORLD);
       };
-      double tSeed = timeIt(reps, [&] {
+      auto seed = [&] {
         seedPack();
         exchange();
         std::memcpy(out.data(), recv.data(), size_t(outBytes));
-      });
+      };
+      seed();
       if (out != expected)
         fail("seed", "the seed path and seqpar disagree");
-      double tBare = timeIt(reps, exchange);
+      std::vector<double> t = timeRounds(reps, {seqpar, seed, exchange});
+      double tSeqpar = t[0], tSeed = t[1], tBare = t[2];
 
       // Pack bandwidth against memcpy, on this rank alone.
       std::vector<CopyJob> jobs;

@@ -40,14 +40,15 @@ void BM_Memcpy(benchmark::State &state) {
 
 void BM_PackRuns(benchmark::State &state) {
   Buffers &b = buffers();
-  int64_t run = state.range(0), rows = kTotal / run;
+  int64_t total = state.range(1) << 20;
+  int64_t run = state.range(0), rows = total / run;
   // Runs of `run` bytes at a stride of two runs: [rows, 2, run] -> [rows, run].
   CopyJob job{b.src.data(), b.dst.data(), {rows, run}, {2 * run, 1}, {run, 1}};
   for (auto _ : state) {
     copyOnHost({job}, DType::I8, {});
     benchmark::ClobberMemory();
   }
-  state.SetBytesProcessed(state.iterations() * kTotal);
+  state.SetBytesProcessed(state.iterations() * total);
 }
 
 void BM_PerRunMemcpy(benchmark::State &state) {
@@ -63,12 +64,17 @@ void BM_PerRunMemcpy(benchmark::State &state) {
 }
 
 BENCHMARK(BM_Memcpy)->Unit(benchmark::kMillisecond)->UseRealTime();
+// {run bytes, MiB written}: the run lengths at 64 MiB, and the sizes around
+// the streaming threshold (kStreamingMinTotal) at 2 KiB runs.
 BENCHMARK(BM_PackRuns)
-    ->Arg(256)
-    ->Arg(1024)
-    ->Arg(2048)
-    ->Arg(8192)
-    ->Arg(65536)
+    ->Args({256, 64})
+    ->Args({1024, 64})
+    ->Args({2048, 64})
+    ->Args({8192, 64})
+    ->Args({65536, 64})
+    ->Args({2048, 1})
+    ->Args({2048, 4})
+    ->Args({2048, 16})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_PerRunMemcpy)

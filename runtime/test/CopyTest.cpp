@@ -169,6 +169,24 @@ TEST(CopyOnHost, MatchesElementwiseReference) {
   }
 }
 
+TEST(CopyOnHost, LargeCopiesStream) {
+  // Above kStreamingMinTotal, with odd run lengths and misaligned rows.
+  const int64_t rows = 9000, run = 1031;
+  static_assert(size_t(9000) * 1031 >= kStreamingMinTotal);
+  std::vector<uint8_t> src(size_t(rows * (run + 7)) + 3),
+      dst(size_t(rows * run)), ref(dst.size());
+  std::mt19937_64 rng(6);
+  for (auto &b : src)
+    b = uint8_t(rng());
+  for (int64_t r = 0; r < rows; ++r)
+    std::memcpy(ref.data() + r * run, src.data() + 3 + r * (run + 7),
+                size_t(run));
+  copyOnHost(
+      {{src.data() + 3, dst.data(), {rows, run}, {run + 7, 1}, {run, 1}}},
+      DType::I8, {});
+  EXPECT_EQ(dst, ref);
+}
+
 TEST(CopyOnHost, SeveralJobsInOneCall) {
   std::vector<float> src(64), dst(64, -1.0f);
   for (int i = 0; i < 64; ++i)
