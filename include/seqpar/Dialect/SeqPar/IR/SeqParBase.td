@@ -48,10 +48,24 @@ def SeqPar_Dialect : Dialect {
     builds the op that carries the gradient of its result back to its input,
     and names the factor that gradient is scaled by.
 
+    **Canonicalization.** Every resharding op on a group of one rank is the
+    identity (a fold, or a `tensor.cast` where the types differ only in which
+    dims are static; `exchange_lengths` becomes the local length). An op
+    followed by its inverse on the same group cancels (`all_to_all` and its
+    adjoint, `split`/`gather` and `gather`/`split` with the same pieces, and
+    the zigzag, packed and hybrid pairs) when the pieces are provably the same
+    and the two gradient scales undo each other, so that gradients built
+    later do not change. `all_to_all(all_to_all(x; s1, g1); s2, s1)` with
+    `s2 != g1` becomes `all_to_all(x; s2, g1)` when the second gathers `s1`
+    from the pieces the first scattered and the first has no other use.
+
     Tensors have rank 1 to 6 and one of the element types f64, f32, f16, bf16,
     i64, i32, i8 or i1.
   }];
-  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
   let useDefaultAttributePrinterParser = 1;
 }
 

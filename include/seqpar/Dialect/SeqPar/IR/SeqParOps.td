@@ -136,6 +136,7 @@ def SeqPar_ExchangeLengthsOp : SeqPar_GroupOp<"exchange_lengths"> {
   let arguments = !con((ins AnyRankedTensor:$input), groupArgs,
                        (ins I64Attr:$dim));
   let results = (outs 1DTensorOf<[I64]>:$lengths);
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `` $axes `dim` $dim attr-dict
     `:` type($input) `->` type($lengths)
@@ -221,6 +222,8 @@ def SeqPar_AllToAllOp : SeqPar_GroupOp<"all_to_all", [
     Optional<1DTensorOf<[I64]>>:$gather_lengths
   ));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `` $axes `scatter` $scatter_dim `gather` $gather_dim
     (`gather_size` custom<GatherSize>($dynamic_gather_size, $gather_size)^)?
@@ -269,6 +272,8 @@ def SeqPar_SplitOp : SeqPar_GroupOp<"split", [
         $grad_scale
   ));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `` $axes `dim` $dim (`sizes` $sizes^)?
     (`grad_scale` `` $grad_scale^)? attr-dict `:` type($input) `->` type($result)
@@ -320,6 +325,8 @@ def SeqPar_GatherOp : SeqPar_GroupOp<"gather", [
         $grad_scale
   ));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `` $axes `dim` $dim (`sizes` $sizes^)?
     (`gather_size` custom<GatherSize>($dynamic_gather_size, $gather_size)^)?
@@ -357,6 +364,8 @@ def SeqPar_ZigzagSplitOp : SeqPar_GroupOp<"zigzag_split", [
   let arguments = !con((ins AnyRankedTensor:$input), groupArgs,
                        (ins I64Attr:$dim));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `` $axes `dim` $dim attr-dict
     `:` type($input) `->` type($result)
@@ -393,6 +402,8 @@ def SeqPar_ZigzagGatherOp : SeqPar_GroupOp<"zigzag_gather", [
   let arguments = !con((ins AnyRankedTensor:$input), groupArgs,
                        (ins I64Attr:$dim));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `` $axes `dim` $dim attr-dict
     `:` type($input) `->` type($result)
@@ -436,6 +447,8 @@ def SeqPar_PackedSplitOp : SeqPar_GroupOp<"packed_split", [
     DenseI64ArrayAttr:$seq_lens
   ));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `` $axes `dim` $dim `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
@@ -475,6 +488,8 @@ def SeqPar_PackedGatherOp : SeqPar_GroupOp<"packed_gather", [
     DenseI64ArrayAttr:$seq_lens
   ));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `` $axes `dim` $dim `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
@@ -519,6 +534,8 @@ def SeqPar_HybridSplitOp : SeqPar_HybridOp<"hybrid_split"> {
   let arguments = !con((ins AnyRankedTensor:$input), groupArgs,
                        (ins I64Attr:$dim));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `ring` $ring_axis `ulysses` $ulysses_axis `dim` $dim
     attr-dict `:` type($input) `->` type($result)
@@ -560,6 +577,8 @@ def SeqPar_HybridGatherOp : SeqPar_HybridOp<"hybrid_gather"> {
     Optional<Index>:$dynamic_gather_size
   ));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `ring` $ring_axis `ulysses` $ulysses_axis `dim` $dim
     (`gather_size` custom<GatherSize>($dynamic_gather_size, $gather_size)^)?
@@ -601,6 +620,8 @@ def SeqPar_HybridPackedSplitOp : SeqPar_HybridOp<"hybrid_packed_split"> {
     DenseI64ArrayAttr:$seq_lens
   ));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `ring` $ring_axis `ulysses` $ulysses_axis `dim` $dim
     `seq_lens` $seq_lens attr-dict `:` type($input) `->` type($result)
@@ -639,6 +660,8 @@ def SeqPar_HybridPackedGatherOp : SeqPar_HybridOp<"hybrid_packed_gather"> {
     DenseI64ArrayAttr:$seq_lens
   ));
   let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `ring` $ring_axis `ulysses` $ulysses_axis `dim` $dim
     `seq_lens` $seq_lens attr-dict `:` type($input) `->` type($result)
