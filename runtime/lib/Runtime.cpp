@@ -624,13 +624,13 @@ Status Runtime::check(const OpDesc &op, const TensorRef &in,
   auto mismatch = [&](const std::string &msg) {
     return Status(StatusCode::Mismatch, name + ": check mode: " + msg);
   };
-  for (int64_t q = 0; q < P; ++q) {
+  // A rank that rejected its own arguments reports its own error; the others
+  // learn that it gave up instead of waiting for it.
+  if (!local)
+    return local;
+  for (int64_t q = 0; q < P; ++q)
     if (!all[q * kNumFields + kOk])
-      return local.isOk() ? mismatch("rank " + std::to_string(q) +
-                                     " rejected its arguments")
-                          : Status(StatusCode::Mismatch,
-                                   local.message() + " (check mode)");
-  }
+      return mismatch("rank " + std::to_string(q) + " rejected its arguments");
   const int64_t *first = all.data();
   for (int64_t q = 1; q < P; ++q) {
     const int64_t *other = all.data() + q * kNumFields;
