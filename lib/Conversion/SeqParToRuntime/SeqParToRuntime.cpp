@@ -217,9 +217,9 @@ FailureOr<func::FuncOp> Lowering::declare(StringRef name, FunctionType type,
     }
     return existing;
   }
-  if (symbolTable.lookup(name)) {
-    module.emitOpError() << "has a symbol named '" << name
-                         << "' that is not the runtime function of that name";
+  if (Operation *other = symbolTable.lookup(name)) {
+    other->emitOpError() << "is named like the runtime function '" << name
+                         << "' but is not a function";
     return failure();
   }
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
@@ -958,7 +958,10 @@ LogicalResult Lowering::addInitAndFinalize(StringRef name) {
 LogicalResult Lowering::run(StringRef initFunction) {
   SmallVector<Operation *> ops;
   SmallVector<GridOp> grids;
+  // Ops of nested modules are lowered with their own module's declarations.
   module.walk([&](Operation *op) {
+    if (op->getParentOfType<ModuleOp>() != module)
+      return;
     if (auto grid = dyn_cast<GridOp>(op))
       grids.push_back(grid);
     else if (isa<CollectiveOpInterface>(op))
@@ -992,9 +995,13 @@ struct ConvertSeqParToRuntimePass
           ConvertSeqParToRuntimePass> {
   using Base::Base;
   void runOnOperation() override {
-    Lowering lowering(getOperation(), fusePermutes);
-    if (failed(lowering.run(initFunction)))
-      signalPassFailure();
+    SmallVector<ModuleOp> modules;
+    getOperation().walk([&](ModuleOp module) { modules.push_back(module); });
+    for (ModuleOp module : modules) {
+      Lowering lowering(module, fusePermutes);
+      if (failed(lowering.run(initFunction)))
+        return signalPassFailure();
+    }
   }
 };
 

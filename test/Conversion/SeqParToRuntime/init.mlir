@@ -1,0 +1,36 @@
+// RUN: seqpar-opt %s --split-input-file --seqpar-to-runtime | FileCheck %s
+// RUN: seqpar-opt %s --split-input-file --seqpar-to-runtime="init-function=" \
+// RUN:   | FileCheck %s --check-prefix=NOINIT
+
+// The grid shape becomes the argument of seqpar_rt_init at the entry of
+// main; seqpar_rt_finalize runs before each return; both are checked.
+// CHECK: memref.global "private" constant @[[$SHAPE:.*]] : memref<2xi64> = dense<[2, 3]>
+// CHECK-LABEL: func @main
+// CHECK: %[[S:.*]] = memref.get_global @[[$SHAPE]]
+// CHECK: %[[U:.*]] = memref.cast %[[S]] : memref<2xi64> to memref<*xi64>
+// CHECK: %[[ST:.*]] = call @seqpar_rt_init(%[[U]])
+// CHECK: %[[BAD:.*]] = arith.cmpi ne, %[[ST]]
+// CHECK: call @__seqpar_rt_check(%[[BAD]])
+// CHECK: call @seqpar_rt_finalize()
+// CHECK: return
+// CHECK: call @seqpar_rt_finalize()
+// CHECK: return
+// NOINIT-NOT: seqpar_rt_init
+// NOINIT-NOT: seqpar_rt_finalize
+seqpar.grid @g(axes = ["a" = 2, "b" = 3])
+func.func @main(%c: i1) {
+  cf.cond_br %c, ^bb1, ^bb2
+^bb1:
+  return
+^bb2:
+  return
+}
+
+// -----
+
+// Without a grid nothing is added.
+// CHECK-LABEL: func @main
+// CHECK-NOT: seqpar_rt
+func.func @main() {
+  return
+}
