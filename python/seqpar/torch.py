@@ -277,9 +277,10 @@ def packed_data_gather_forward_split_backward(
     widths = {len(row) for row in table}
     if len(table) != world or len(widths) > 1:
         shape = [len(table)] + sorted(widths)
-        raise ValueError(f"{fn}: all_split_sizes must be a [{world}, num_seqs] "
-                         f"table (one row per rank), got rows of lengths "
-                         f"{shape[1:]} and {len(table)} rows")
+        raise ValueError(
+            f"{fn}: all_split_sizes must be a [{world}, num_seqs] table (one "
+            f"row per rank), got rows of lengths {shape[1:]} and "
+            f"{len(table)} rows")
     seq_lens = [sum(col) for col in zip(*table)]
     expected = _C.packed_size_table(seq_lens, world)
     if table and expected != table:
