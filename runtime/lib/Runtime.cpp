@@ -250,6 +250,16 @@ Status Runtime::resolve(const OpDesc &op, const Shape &inShape, Resolved &res) {
   auto fail = [&](const std::string &msg) {
     return Status(StatusCode::InvalidArgument, res.name + ": " + msg);
   };
+  // Descriptions built by hand (not by the builders) may carry any value.
+  auto badCode = [](auto v) {
+    auto c = static_cast<int32_t>(v);
+    return c < 0 || c > 2;
+  };
+  if (badCode(op.kind) || badCode(op.map) || badCode(op.scale))
+    return fail("invalid op description (kind " +
+                std::to_string(static_cast<int32_t>(op.kind)) + ", map " +
+                std::to_string(static_cast<int32_t>(op.map)) + ", scale " +
+                std::to_string(static_cast<int32_t>(op.scale)) + ")");
   if (op.hybrid && op.axes.size() != 2)
     return fail("a hybrid op needs a ring axis and a Ulysses axis, got axes " +
                 layout::str(op.axes));

@@ -344,6 +344,10 @@ TEST_F(RuntimeErrors, SplitAndGather) {
   expectError(rt->outputShape(h1, {4}, shape), StatusCode::InvalidArgument,
               "hybrid_split: a hybrid op needs a ring axis and a Ulysses axis, "
               "got axes [0]");
+  OpDesc bad = splitOp({0}, 0);
+  bad.map = MapKind(5);
+  expectError(rt->outputShape(bad, {4}, shape), StatusCode::InvalidArgument,
+              "split: invalid op description (kind 1, map 5, scale 0)");
   OpDesc adj;
   expectError(rt->adjoint(splitOp({0}, 3), {4}, GradScale::Down, adj),
               StatusCode::InvalidArgument,
