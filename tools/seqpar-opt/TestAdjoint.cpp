@@ -1,5 +1,4 @@
-//===- TestAdjoint.cpp - Test pass for the seqpar adjoint interface -*- C++
-//-*-===//
+//===- TestAdjoint.cpp - test pass of the adjoint interface -----*- C++ -*-===//
 //
 // --test-seqpar-adjoint builds, after every op implementing
 // AdjointOpInterface, its adjoint applied to the op's own result (standing in

@@ -1,5 +1,4 @@
-//===- SeqParFolds.cpp - seqpar folds and canonicalization -------*- C++
-//-*-===//
+//===- SeqParFolds.cpp - seqpar folds and canonicalization ------*- C++ -*-===//
 //
 // The algebra of the resharding ops: ops on a group of one rank fold away,
 // inverse pairs cancel, and an all-to-all that gathers back what the previous

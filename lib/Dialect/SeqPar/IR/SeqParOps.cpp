@@ -1,5 +1,4 @@
-//===- SeqParOps.cpp - seqpar op verifiers, assembly and adjoints -*- C++
-//-*-===//
+//===- SeqParOps.cpp - seqpar verifiers, assembly, adjoints -----*- C++ -*-===//
 //
 // Verification of the seqpar ops against the normative semantics, the custom
 // assembly directives, result shape inference and the adjoint interface. All

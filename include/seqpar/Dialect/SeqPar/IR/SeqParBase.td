@@ -1,4 +1,4 @@
-//===- SeqParBase.td - seqpar dialect, enums and attributes -*- tablegen -*-===//
+//===- SeqParBase.td - seqpar dialect and enums ------------*- tablegen -*-===//
 //
 // The seqpar dialect definition and the attributes its ops share.
 //

@@ -1,4 +1,4 @@
-//===- SeqParInterfaces.td - seqpar op interfaces ------------*- tablegen -*-===//
+//===- SeqParInterfaces.td - seqpar op interfaces ----------*- tablegen -*-===//
 //
 // The adjoint interface through which the backward pass differentiates the
 // resharding ops.

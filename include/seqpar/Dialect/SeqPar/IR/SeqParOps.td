@@ -1,4 +1,4 @@
-//===- SeqParOps.td - seqpar dialect operations --------------*- tablegen -*-===//
+//===- SeqParOps.td - seqpar dialect operations ------------*- tablegen -*-===//
 //
 // The grid symbol and the tensor-level resharding collectives of sequence and
 // context parallelism.
