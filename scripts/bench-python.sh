@@ -5,11 +5,11 @@
 # Builds the Python package (Release) in build-bench-py unless
 # SEQPAR_BENCH_BUILD_DIR names another build directory.
 #
-# Usage: scripts/bench-python.sh [iterations per case]   (default: 20)
+# Usage: scripts/bench-python.sh [iterations per case]   (default: 30)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${SEQPAR_BENCH_BUILD_DIR:-$root/build-bench-py}
-iters=${1:-20}
+iters=${1:-30}
 python=/usr/bin/python3
 
 if [ ! -f "$build/build.ninja" ]; then

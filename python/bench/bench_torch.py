@@ -175,19 +175,22 @@ def seed_all_to_all_4D_reverse(x, group, state):
 # ---------------------------------------------------------------------------
 
 
-def timed(fn, group, iters, warmup):
-    """Median over calls of the slowest rank's time per call, in ms."""
-    times = []
+def timed(fns, group, iters, warmup):
+    """Median over calls of the slowest rank's time per call, in ms, of each
+    of `fns`. Calls alternate between the functions, so that load from
+    elsewhere on the machine affects them alike."""
+    times = [[] for _ in fns]
     for i in range(warmup + iters):
-        dist.barrier(group=group)
-        t0 = time.perf_counter()
-        fn()
-        t = time.perf_counter() - t0
-        if i >= warmup:
-            times.append(t)
+        for k, fn in enumerate(fns):
+            dist.barrier(group=group)
+            t0 = time.perf_counter()
+            fn()
+            t = time.perf_counter() - t0
+            if i >= warmup:
+                times[k].append(t)
     t = torch.tensor(times, dtype=torch.float64)
     dist.all_reduce(t, op=dist.ReduceOp.MAX, group=group)
-    return statistics.median(t.tolist()) * 1e3
+    return [statistics.median(row) * 1e3 for row in t.tolist()]
 
 
 def rank_main(args):
@@ -207,8 +210,8 @@ def rank_main(args):
         got, want = seqpar_fn(), seed_fn()
         if not torch.equal(got, want):
             raise SystemExit(f"{name} {case}: seqpar and the seed path differ")
-        t_seqpar = timed(seqpar_fn, group, args.iters, args.warmup)
-        t_seed = timed(seed_fn, group, args.iters, args.warmup)
+        t_seqpar, t_seed = timed([seqpar_fn, seed_fn], group, args.iters,
+                                 args.warmup)
         mib = check.numel() * check.element_size() / 2**20
         rows.append({"ranks": p, "op": name, "case": case,
                      "shape": shape, "mib": round(mib, 2),
@@ -268,7 +271,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--seq", type=int, default=4096,
                         help="global sequence length S")
-    parser.add_argument("--iters", type=int, default=20)
+    parser.add_argument("--iters", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     args = parser.parse_args()
     if args.rank < 0:

@@ -45,8 +45,9 @@ def section(command, load_before, load_after, rows):
         "",
         "Times are medians over calls of the slowest rank's time per call "
         "(ms), measured",
-        "in the same process group and the same run; speedup = seed / "
-        "seqpar. Both give",
+        "in the same process group and the same run, calls of the two "
+        "alternating;",
+        "speedup = seed / seqpar. Both give",
         "bitwise the same result (checked before timing). float32, D = 128, "
         "S = 4096",
         "(global sequence). seqpar: `seqpar.torch.all_to_all` / "

@@ -413,6 +413,19 @@ def area_exchanges(ctx, area):
     after = sp._C.staging_bytes(ctx.group, torch.device("cpu"))
     if after != before:
         area.fail("staging reuse", f"staging grew from {before} to {after}")
+    # release_group drops the group's runtime; the next op makes a new one.
+    if p > 1:
+        other = ctx.other_group
+        want = sp.all_to_all(x, ctx.group, 1, 0)
+        sp.all_to_all(x, other, 1, 0)
+        sp.release_group(other)
+        area.cases += 2
+        fresh = sp._C.staging_bytes(other, torch.device("cpu"))
+        if fresh != 0:
+            area.fail("release_group", f"staging of a released group is "
+                                       f"{fresh} bytes, not 0")
+        same(area, "after release_group", "output",
+             sp.all_to_all(x, other, 1, 0), want)
 
 
 def area_ulysses(ctx, area):
@@ -676,6 +689,7 @@ def main():
     ctx.rng = random.Random(seed)
     STRIDES.seed(seed * 1000 + rank)
     ctx.gen = torch.Generator().manual_seed(seed)
+    ctx.other_group = dist.new_group(list(range(world)))
     # Every ring x Ulysses grid of the world (collective group creation).
     ctx.grids = {}
     for ring in range(1, world + 1):
