@@ -25,6 +25,9 @@
 |*  - Calls are collective over the group, in the same order on every rank.   *|
 |*    The first use of a group is collective over the whole grid.             *|
 |*  - Not thread-safe: one thread calls the runtime at a time.                *|
+|*  - Example (run by ctest): runtime/test/abi/all_to_all.mlir declares       *|
+|*    `func.func private @seqpar_rt_all_to_all(memref<*xf32>, ...) -> i32     *|
+|*    attributes {llvm.emit_c_interface}` and calls it after memref.cast.     *|
 |*                                                                            *|
 |* Adjoints: all_to_all(s, g, sc, ga) <-> all_to_all(g, s, ga, sc); each      *|
 |* split's adjoint is the gather with the same map and vice versa, with the   *|
