@@ -353,6 +353,10 @@ struct CastOnUnitGroup : public OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    // Equal types are the fold's; checking them first keeps the symbol
+    // lookup off the common path.
+    if (op.getInput().getType() == op.getResult().getType())
+      return rewriter.notifyMatchFailure(op, "the fold handles equal types");
     std::optional<int64_t> size = groupSizeOf(op);
     if (!size || *size != 1)
       return rewriter.notifyMatchFailure(op, "group of more than one rank");
