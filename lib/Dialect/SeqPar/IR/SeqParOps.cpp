@@ -336,24 +336,31 @@ resolveHybridSizes(OpTy op, SymbolTableCollection &tables) {
   return std::make_pair(shape[group->axes[0]], shape[group->axes[1]]);
 }
 
-/// The group size of a verified op, for the adjoint builders.
-static int64_t verifiedGroupSize(CollectiveOpInterface op) {
+/// The group size for the adjoint builders; none when the grid symbol does
+/// not resolve, which only unverified IR has.
+static std::optional<int64_t> adjointGroupSize(CollectiveOpInterface op) {
   SymbolTableCollection tables;
   FailureOr<int64_t> size = getGroupSize(op, tables);
-  assert(succeeded(size) && "adjoint of an unverified op");
+  if (failed(size))
+    return std::nullopt;
   return *size;
 }
 
-/// The verified ring and Ulysses sizes of a hybrid op.
-static std::pair<int64_t, int64_t>
-verifiedHybridSizes(CollectiveOpInterface op) {
+/// The ring and Ulysses sizes of a hybrid op, as adjointGroupSize.
+static std::optional<std::pair<int64_t, int64_t>>
+adjointHybridSizes(CollectiveOpInterface op) {
   SymbolTableCollection tables;
   auto grid = tables.lookupNearestSymbolFrom<GridOp>(op.getOperation(),
                                                      op.getGroupGrid());
+  if (!grid)
+    return std::nullopt;
   SmallVector<StringRef> axes = op.getGroupAxes();
+  std::optional<int64_t> ring = grid.getAxisIndex(axes[0]);
+  std::optional<int64_t> ulysses = grid.getAxisIndex(axes[1]);
+  if (!ring || !ulysses)
+    return std::nullopt;
   ArrayRef<int64_t> shape = grid.getShape();
-  return {shape[*grid.getAxisIndex(axes[0])],
-          shape[*grid.getAxisIndex(axes[1])]};
+  return std::make_pair(shape[*ring], shape[*ulysses]);
 }
 
 //===----------------------------------------------------------------------===//
@@ -657,7 +664,10 @@ AllToAllOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value AllToAllOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  int64_t p = verifiedGroupSize(*this);
+  std::optional<int64_t> groupSize = adjointGroupSize(*this);
+  if (!groupSize)
+    return Value();
+  int64_t p = *groupSize;
   int64_t s = getScatterDim(), g = getGatherDim();
   // The reverse op gathers back the scatter dim: its full length is S, or the
   // sum of the scatter lengths, which the lengths operand carries.
@@ -720,7 +730,10 @@ LogicalResult SplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value SplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  int64_t p = verifiedGroupSize(*this);
+  std::optional<int64_t> groupSize = adjointGroupSize(*this);
+  if (!groupSize)
+    return Value();
+  int64_t p = *groupSize;
   // Explicit sizes carry over; the split rule's pieces are those of a gather
   // of the input's length.
   IntegerAttr gatherSize;
@@ -796,7 +809,10 @@ LogicalResult GatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value GatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  int64_t p = verifiedGroupSize(*this);
+  std::optional<int64_t> groupSize = adjointGroupSize(*this);
+  if (!groupSize)
+    return Value();
+  int64_t p = *groupSize;
   // Explicit sizes carry over; a gather_size or equal pieces are the split
   // rule of the gathered length.
   ArrayRef<int64_t> gradShape =
@@ -847,7 +863,10 @@ ZigzagSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value ZigzagSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  int64_t p = verifiedGroupSize(*this);
+  std::optional<int64_t> groupSize = adjointGroupSize(*this);
+  if (!groupSize)
+    return Value();
+  int64_t p = *groupSize;
   SmallVector<int64_t> shape = inferZigzagGatherShape(
       cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), p);
   Value adjoint =
@@ -894,7 +913,10 @@ ZigzagGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value ZigzagGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  int64_t p = verifiedGroupSize(*this);
+  std::optional<int64_t> groupSize = adjointGroupSize(*this);
+  if (!groupSize)
+    return Value();
+  int64_t p = *groupSize;
   SmallVector<int64_t> shape = inferZigzagSplitShape(
       cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), p);
   Value adjoint =
@@ -996,7 +1018,10 @@ PackedGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value PackedGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  int64_t p = verifiedGroupSize(*this);
+  std::optional<int64_t> groupSize = adjointGroupSize(*this);
+  if (!groupSize)
+    return Value();
+  int64_t p = *groupSize;
   SmallVector<int64_t> shape =
       inferPackedSplitShape(cast<ShapedType>(resultGrad.getType()).getShape(),
                             getDim(), p, getSeqLens());
@@ -1061,7 +1086,10 @@ HybridSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value HybridSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  auto [ring, ulysses] = verifiedHybridSizes(*this);
+  std::optional<std::pair<int64_t, int64_t>> sizes = adjointHybridSizes(*this);
+  if (!sizes)
+    return Value();
+  auto [ring, ulysses] = *sizes;
   auto [gatherSize, dynamicGatherSize] = lengthOf(b, loc, getInput(), getDim());
   SmallVector<int64_t> shape = inferHybridGatherShape(
       cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), ring,
@@ -1118,7 +1146,10 @@ HybridGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value HybridGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  auto [ring, ulysses] = verifiedHybridSizes(*this);
+  std::optional<std::pair<int64_t, int64_t>> sizes = adjointHybridSizes(*this);
+  if (!sizes)
+    return Value();
+  auto [ring, ulysses] = *sizes;
   SmallVector<int64_t> shape =
       inferHybridSplitShape(cast<ShapedType>(resultGrad.getType()).getShape(),
                             getDim(), ring, ulysses);
@@ -1196,7 +1227,10 @@ HybridPackedGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value HybridPackedGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  auto [ring, ulysses] = verifiedHybridSizes(*this);
+  std::optional<std::pair<int64_t, int64_t>> sizes = adjointHybridSizes(*this);
+  if (!sizes)
+    return Value();
+  auto [ring, ulysses] = *sizes;
   SmallVector<int64_t> shape = inferHybridPackedSplitShape(
       cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), ring,
       ulysses, getSeqLens());

@@ -40,7 +40,9 @@ def SeqPar_AdjointOpInterface : OpInterface<"AdjointOpInterface"> {
         `resultGrad` (the gradient of this op's result, of the result's type)
         back to the type of this op's input, and returns its result. The
         factor of `getAdjointFactor` is not applied. Ops that the adjoint needs
-        (such as a `tensor.dim` of a dynamic size) are built too.
+        (such as a `tensor.dim` of a dynamic size) are built too. Returns null,
+        building nothing, when the grid symbol does not resolve, which the
+        verifier excludes.
       }],
       "::mlir::Value", "buildAdjoint",
       (ins "::mlir::OpBuilder &":$builder, "::mlir::Value":$resultGrad)>,
