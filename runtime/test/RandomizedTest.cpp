@@ -26,8 +26,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 using namespace seqpar::rt;
 using namespace seqpar::rt::test;
@@ -161,6 +163,9 @@ public:
 
   int failures = 0;
   std::map<std::string, int> counts;
+  /// (tensor rank, dim, gather dim or -1) of every case: all-to-all dim
+  /// pairs and split/gather dims seen.
+  std::set<std::tuple<int64_t, int64_t, int64_t>> dimCombos;
 
   void runCase(int64_t index) {
     Rng rng{std::mt19937_64(mix(seed_, uint64_t(index)))};
@@ -213,6 +218,7 @@ private:
       gath = ruleSizes(N, P);
     }
     bool adjoint = rng.coin(40);
+    dimCombos.insert({rank, s, g});
     std::string tag =
         std::string("all_to_all") + (variable ? "/variable" : "") +
         (aligned ? "/aligned" : "/unaligned") + (adjoint ? "/adjoint" : "");
@@ -318,6 +324,7 @@ private:
         list = ruleSizes(n, P);
       }
     }
+    dimCombos.insert({rank, d, -1});
     std::vector<Shape> pieces = pieceLists(map, hybrid, n, list, R, U);
     bool isSplit = rng.coin(50);
     bool adjoint = rng.coin(50);
@@ -603,6 +610,17 @@ int main(int argc, char **argv) {
                 static_cast<unsigned long long>(seed), total);
     for (auto &kv : runner.counts)
       std::printf("  %-40s %d\n", kv.first.c_str(), kv.second);
+  }
+  // Every (rank, scatter, gather) pair of ranks 2-6 (70) and every
+  // (rank, dim) of ranks 1-6 (21), once there are enough cases to see them.
+  size_t combos = runner.dimCombos.size();
+  if (worldRank == 0)
+    std::printf("dim combinations covered: %zu of 91\n", combos);
+  if (cases >= 2000 && combos != 91) {
+    if (worldRank == 0)
+      std::fprintf(stderr, "only %zu of 91 dim combinations were drawn\n",
+                   combos);
+    total += 1;
   }
   seqpar_rt_finalize();
   return total == 0 ? 0 : 1;
