@@ -9,6 +9,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Transforms/InliningUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -23,6 +24,17 @@ using namespace seqpar;
 
 #include "seqpar/Dialect/SeqPar/IR/SeqParInterfaces.cpp.inc"
 
+namespace {
+/// The resharding ops have no regions and no effects beyond their results,
+/// and a grid lives at module level, so every seqpar op may be inlined.
+struct SeqParInlinerInterface : public DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
+
 void SeqParDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
@@ -32,4 +44,5 @@ void SeqParDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "seqpar/Dialect/SeqPar/IR/SeqParAttributes.cpp.inc"
       >();
+  addInterfaces<SeqParInlinerInterface>();
 }
