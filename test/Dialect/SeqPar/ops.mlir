@@ -1,6 +1,7 @@
 // Round trip of every seqpar op and attribute form.
 // RUN: seqpar-opt %s | seqpar-opt | FileCheck %s
 // RUN: seqpar-opt %s --mlir-print-op-generic | seqpar-opt | FileCheck %s
+// RUN: seqpar-opt %s -emit-bytecode | seqpar-opt | FileCheck %s
 // Printing is stable: print -> parse -> print gives the same text.
 // RUN: seqpar-opt %s > %t.1.mlir && seqpar-opt %t.1.mlir > %t.2.mlir && diff %t.1.mlir %t.2.mlir
 
