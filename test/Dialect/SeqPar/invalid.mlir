@@ -592,3 +592,27 @@ func.func @hybrid_packed_gather_result(%x: tensor<3x4xf32>) {
       dim 0 seq_lens [16, 8] : tensor<3x4xf32> -> tensor<25x4xf32>
   return
 }
+
+//===----------------------------------------------------------------------===//
+// Custom syntax
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// expected-error @+1 {{custom op 'seqpar.grid' expected an axis as "name" = size}}
+seqpar.grid @g(axes = [ring = 2])
+
+// -----
+
+// expected-error @+1 {{custom op 'seqpar.grid' expected the size of axis "ring"}}
+seqpar.grid @g(axes = ["ring" = two])
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @gather_size_syntax(%x: tensor<8x8xf32>) {
+  // expected-error @+1 {{custom op 'seqpar.all_to_all' expected a gather size: an integer or an index value}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 gather 1 gather_size "ten"
+      : tensor<8x8xf32> -> tensor<2x32xf32>
+  return
+}

@@ -209,8 +209,16 @@ static ParseResult parseGridAxes(OpAsmParser &parser, ArrayAttr &names,
   auto parseAxis = [&]() -> ParseResult {
     std::string name;
     int64_t size;
-    if (parser.parseString(&name) || parser.parseEqual() ||
-        parser.parseInteger(size))
+    SMLoc loc = parser.getCurrentLocation();
+    if (failed(parser.parseOptionalString(&name)) ||
+        failed(parser.parseOptionalEqual()))
+      return parser.emitError(loc, "expected an axis as \"name\" = size");
+    OptionalParseResult parsedSize = parser.parseOptionalInteger(size);
+    if (!parsedSize.has_value())
+      return parser.emitError(parser.getCurrentLocation(),
+                              "expected the size of axis \"")
+             << name << "\"";
+    if (failed(*parsedSize))
       return failure();
     nameAttrs.push_back(parser.getBuilder().getStringAttr(name));
     sizes.push_back(size);
@@ -248,7 +256,12 @@ parseGatherSize(OpAsmParser &parser,
     return success();
   }
   int64_t value;
-  if (parser.parseInteger(value))
+  OptionalParseResult parsedValue = parser.parseOptionalInteger(value);
+  if (!parsedValue.has_value())
+    return parser.emitError(parser.getCurrentLocation(),
+                            "expected a gather size: an integer or an index "
+                            "value");
+  if (failed(*parsedValue))
     return failure();
   staticSize = parser.getBuilder().getI64IntegerAttr(value);
   return success();
