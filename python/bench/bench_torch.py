@@ -206,24 +206,33 @@ def rank_main(args):
     b, d, s = 1, 128, args.seq
     rows = []
 
-    def record(name, case, shape, seqpar_fn, seed_fn, check):
+    def record(name, case, shape, seqpar_fn, seed_fn, check, bare_numel):
         got, want = seqpar_fn(), seed_fn()
         if not torch.equal(got, want):
             raise SystemExit(f"{name} {case}: seqpar and the seed path differ")
-        t_seqpar, t_seed = timed([seqpar_fn, seed_fn], group, args.iters,
-                                 args.warmup)
+        # The transport alone: all_to_all_single of about the input's bytes
+        # (the same count on every rank) between contiguous buffers.
+        n = bare_numel // p * p
+        flat_in = torch.empty(n, dtype=check.dtype)
+        flat_out = torch.empty(n, dtype=check.dtype)
+
+        def bare_fn():
+            dist.all_to_all_single(flat_out, flat_in, group=group)
+
+        t_seqpar, t_seed, t_bare = timed([seqpar_fn, seed_fn, bare_fn], group,
+                                         args.iters, args.warmup)
         mib = check.numel() * check.element_size() / 2**20
         rows.append({"ranks": p, "op": name, "case": case,
                      "shape": shape, "mib": round(mib, 2),
                      "seqpar_ms": t_seqpar, "seed_ms": t_seed,
-                     "speedup": t_seed / t_seqpar})
+                     "bare_ms": t_bare, "speedup": t_seed / t_seqpar})
 
     for case, heads in (("aligned", 32), ("unaligned", 32 + 1)):
         # all_to_all: [b, s/P, H, D] scatter heads (2), gather sequence (1).
         x = torch.randn(b, s // p, heads, d, generator=gen)
         record("all_to_all", case, [b, s // p, heads, d],
                lambda: sp.all_to_all(x, group, 2, 1),
-               lambda: seed_all_to_all(x, group, 2, 1), x)
+               lambda: seed_all_to_all(x, group, 2, 1), x, x.numel())
 
     for case in ("aligned", "unaligned"):
         # all_to_all_4D: per-rank lengths equal, or all different.
@@ -232,13 +241,15 @@ def rank_main(args):
         state = {}
         record("all_to_all_4D", case, [b, mine, 32, d],
                lambda: sp.all_to_all_4D(x, 2, 1, group),
-               lambda: seed_all_to_all_4D(x, group, state), x)
+               lambda: seed_all_to_all_4D(x, group, state), x,
+               b * (s // p) * 32 * d)
         total = sum(s // p if case == "aligned" else s // p - 7 * q
                     for q in range(p))
         y = torch.randn(b, total, 32 // p, d, generator=gen)
         record("all_to_all_4D reverse", case, [b, total, 32 // p, d],
                lambda: sp.all_to_all_4D(y, 1, 2, group),
-               lambda: seed_all_to_all_4D_reverse(y, group, state), y)
+               lambda: seed_all_to_all_4D_reverse(y, group, state), y,
+               b * (s // p) * 32 * d)
 
     if rank == 0:
         with open(args.out, "w") as f:
