@@ -5,7 +5,7 @@
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <map>
-#include <sstream>
+#include <tuple>
 #include <utility>
 
 namespace seqpar::torchext {
