@@ -213,6 +213,14 @@ int32_t seqpar_rt_set_check_mode(int32_t on) {
   return report(Status::ok());
 }
 
+int32_t seqpar_rt_synchronize(void) {
+  Runtime *rt = globalRuntime();
+  if (!rt)
+    return report(notInitialized("synchronize"));
+  Status st = rt->world().synchronize();
+  return report(st ? st : Status(st.code(), "synchronize: " + st.message()));
+}
+
 const char *seqpar_rt_last_error(void) { return lastError.c_str(); }
 
 int64_t seqpar_rt_group_size(int64_t axis_mask) {

@@ -457,6 +457,18 @@ StridedBlock rebase(const StridedBlock &box, const Shape &full,
   return b;
 }
 
+/// The byte range [first, last] a non-empty view touches.
+std::pair<uintptr_t, uintptr_t> byteRange(const TensorRef &t) {
+  int64_t lo = 0, hi = 0;
+  for (size_t i = 0; i < t.sizes.size(); ++i) {
+    int64_t extent = (t.sizes[i] - 1) * t.strides[i];
+    (extent < 0 ? lo : hi) += extent;
+  }
+  int64_t es = elementSize(t.dtype);
+  auto base = reinterpret_cast<uintptr_t>(t.data);
+  return {base + lo * es, base + hi * es + es - 1};
+}
+
 char *addr(void *base, int64_t elems, int64_t es) {
   return static_cast<char *>(base) + elems * es;
 }
@@ -519,6 +531,16 @@ Status Runtime::run(const OpDesc &op, const TensorRef &in,
                  name + ": the output has stride 0 in dim " +
                      std::to_string(i) + " of size " +
                      std::to_string(out.sizes[i]) + ", so its elements alias"};
+  }
+  if (local && layout::numElements(in.sizes) > 0 &&
+      layout::numElements(out.sizes) > 0) {
+    // Ops are not in place: the output's writes would clobber input that
+    // peers have not received yet.
+    auto [inLo, inHi] = byteRange(in);
+    auto [outLo, outHi] = byteRange(out);
+    if (inLo <= outHi && outLo <= inHi)
+      local = {StatusCode::InvalidArgument,
+               name + ": the input and the output overlap in memory"};
   }
   if (local && op.scale != GradScale::None && !isFloat(in.dtype))
     local = {StatusCode::InvalidArgument,

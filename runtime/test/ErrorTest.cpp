@@ -95,6 +95,10 @@ TEST_F(RuntimeErrors, CApiInitAndFinalize) {
   EXPECT_STREQ(seqpar_rt_last_error(),
                "group_size: the runtime is not initialized (call "
                "seqpar_rt_init first)");
+  EXPECT_EQ(seqpar_rt_synchronize(), SEQPAR_RT_NOT_INITIALIZED);
+  EXPECT_STREQ(seqpar_rt_last_error(),
+               "synchronize: the runtime is not initialized (call "
+               "seqpar_rt_init first)");
   int64_t sizes[2] = {1, 2};
   int64_t desc[5] = {reinterpret_cast<int64_t>(sizes),
                      reinterpret_cast<int64_t>(sizes), 0, 2, 1};
@@ -131,6 +135,7 @@ TEST_F(RuntimeErrors, CApiInitAndFinalize) {
   EXPECT_EQ(seqpar_rt_group_size(1), 1);
   EXPECT_EQ(seqpar_rt_group_rank(2), worldRank());
   EXPECT_EQ(seqpar_rt_set_check_mode(0), SEQPAR_RT_OK);
+  EXPECT_EQ(seqpar_rt_synchronize(), SEQPAR_RT_OK);
   EXPECT_STREQ(seqpar_rt_last_error(), "");
   EXPECT_EQ(seqpar_rt_finalize(), SEQPAR_RT_OK);
 }
@@ -212,6 +217,13 @@ TEST_F(RuntimeErrors, TensorViews) {
   expectError(rt->run(op, in4, alias), StatusCode::InvalidArgument,
               "split: the output has stride 0 in dim 0 of size 2, so its "
               "elements alias");
+  std::vector<float> buf(8);
+  expectError(rt->run(op, denseTensor(buf.data(), DType::F32, {4}),
+                      denseTensor(buf.data() + 3, DType::F32, {2})),
+              StatusCode::InvalidArgument,
+              "split: the input and the output overlap in memory");
+  EXPECT_TRUE(rt->run(op, denseTensor(buf.data(), DType::F32, {4}),
+                      denseTensor(buf.data() + 4, DType::F32, {2})));
   expectError(
       run(splitOp({0}, 0, {}, GradScale::Up), {4}, {2}, DType::I32, DType::I32),
       StatusCode::InvalidArgument,

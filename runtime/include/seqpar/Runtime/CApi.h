@@ -99,6 +99,9 @@ SEQPAR_RT_EXPORT int32_t seqpar_rt_is_initialized(void);
 /// Turns check mode on (1) or off (0); see Runtime::setCheckMode. The
 /// environment variable SEQPAR_RT_CHECK=1 turns it on at init.
 SEQPAR_RT_EXPORT int32_t seqpar_rt_set_check_mode(int32_t on);
+/// Waits until the queued work of every op has finished: a no-op on MPI;
+/// with NCCL, outputs are ready for other streams and the host afterwards.
+SEQPAR_RT_EXPORT int32_t seqpar_rt_synchronize(void);
 /// This thread's last error message ("" when none).
 SEQPAR_RT_EXPORT const char *seqpar_rt_last_error(void);
 
