@@ -13,13 +13,23 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 namespace seqpar::rt {
 namespace {
 
-constexpr int64_t kMaxPiece = int64_t(1) << 30;
+/// Largest message; larger transfers go in pieces. SEQPAR_RT_MPI_PIECE_BYTES
+/// lowers it (the tests use it to cut small messages into many pieces).
+int64_t maxPieceBytes() {
+  static const int64_t bytes = [] {
+    const char *env = std::getenv("SEQPAR_RT_MPI_PIECE_BYTES");
+    long long v = env ? std::atoll(env) : 0;
+    return v > 0 && v < (int64_t(1) << 30) ? int64_t(v) : int64_t(1) << 30;
+  }();
+  return bytes;
+}
 constexpr int kTag = 0x5e9a;
 
 /// True when createMpiWorldBackend called MPI_Init_thread.
@@ -108,8 +118,9 @@ private:
   Status post(void *buf, int64_t bytes, int peer, bool isSend,
               std::vector<MPI_Request> &reqs) {
     char *p = static_cast<char *>(buf);
-    for (int64_t done = 0; done < bytes; done += kMaxPiece) {
-      int n = int(std::min(kMaxPiece, bytes - done));
+    const int64_t piece = maxPieceBytes();
+    for (int64_t done = 0; done < bytes; done += piece) {
+      int n = int(std::min(piece, bytes - done));
       MPI_Request req;
       int err = isSend
                     ? MPI_Isend(p + done, n, MPI_BYTE, peer, kTag, comm_, &req)
