@@ -1,0 +1,72 @@
+//===- consumer.cpp - A tool built against an installed seqpar ---*- C++
+//-*-===//
+//
+// Registers the seqpar dialect and passes with one call each, lowers an
+// all-to-all with the seqpar-to-llvm pipeline, and queries the runtime.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqpar/InitAllSeqPar.h"
+#include "seqpar/Runtime/CApi.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdio>
+
+static const char *kInput = R"mlir(
+seqpar.grid @sp(axes = ["ulysses" = 2])
+func.func @reshard(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
+  %y = seqpar.all_to_all %x on @sp["ulysses"] scatter 1 gather 0
+      : tensor<4x8xf32> -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+)mlir";
+
+int main() {
+  mlir::DialectRegistry registry;
+  seqpar::registerSeqParDialects(registry);
+  registry.insert<mlir::func::FuncDialect>();
+  seqpar::registerAllSeqParPasses();
+
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(kInput, &context);
+  if (!module) {
+    std::fprintf(stderr, "consumer: cannot parse the input\n");
+    return 1;
+  }
+  mlir::PassManager pm(&context);
+  if (mlir::failed(mlir::parsePassPipeline("seqpar-to-llvm", pm)) ||
+      mlir::failed(pm.run(*module))) {
+    std::fprintf(stderr, "consumer: the seqpar-to-llvm pipeline failed\n");
+    return 1;
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  bool callsRuntime =
+      text.find("_mlir_ciface_seqpar_rt_all_to_all") != std::string::npos;
+  bool seqparLeft = text.find("seqpar.") != std::string::npos;
+  std::printf("lowered: calls the runtime: %s, seqpar ops left: %s\n",
+              callsRuntime ? "yes" : "no", seqparLeft ? "yes" : "no");
+  if (!callsRuntime || seqparLeft)
+    std::fprintf(stderr, "%s\n", text.c_str());
+
+  int64_t axes[1] = {2};
+  if (seqpar_rt_init(1, axes) != SEQPAR_RT_OK) {
+    std::fprintf(stderr, "consumer: %s\n", seqpar_rt_last_error());
+    return 1;
+  }
+  std::printf("runtime: rank %lld of %lld\n",
+              static_cast<long long>(seqpar_rt_group_rank(1)),
+              static_cast<long long>(seqpar_rt_group_size(1)));
+  seqpar_rt_finalize();
+  return callsRuntime && !seqparLeft ? 0 : 1;
+}
