@@ -389,7 +389,10 @@ def area_exchanges(ctx, area):
     sp._C.exchange_lengths = counting
     try:
         lens = [2 + q for q in range(p)]
-        x = rand([1, lens[r], 2 * p, 3], torch.float32, gen)
+        # Every rank draws every rank's tensor, so that the shared generator
+        # stays in step across ranks.
+        x = [rand([1, lens[q], 2 * p, 3], torch.float32, gen)
+             for q in range(p)][r]
         x.requires_grad_(True)
         y = sp.all_to_all_4D(x, 2, 1, ctx.group)
         z = sp.all_to_all_4D(y * 2, 1, 2, ctx.group)
@@ -513,6 +516,12 @@ def area_attention(ctx, area):
                       for _ in range(4))
         leaves = [t.clone().requires_grad_(True) for t in (q, k, v)]
         (attention(*leaves) * w).sum().backward()
+        # Ranks must agree on the data: compare a checksum of q.
+        check_sum = q.sum().reshape(1)
+        dist.all_reduce(check_sum, group=ctx.group)
+        area.cases += 1
+        if not torch.allclose(check_sum, q.sum() * p):
+            area.fail("shared data", "ranks drew different tensors")
 
         start = sum(lens[:r])
         local = [t.narrow(1, start, lens[r]).clone().requires_grad_(True)
@@ -609,13 +618,13 @@ def area_errors(ctx, area):
                  lambda: sp.load_balanced_split_forward_gather_backward(
                      torch.zeros(2 * p + 1, 2), g, 0),
                  E, rf"load_balanced_split_forward_gather_backward: "
-                    rf"zigzag_split: dim 0: zigzag length {2 * p + 1} is not a "
-                    rf"multiple of 2 \* {p} = {2 * p}")
+                    rf"zigzag_split: dim 0: zigzag length {2 * p + 1} is not "
+                    rf"a multiple of 2 \* {p} = {2 * p}")
     expect_error(area, "packed lengths do not sum",
                  lambda: sp.packed_data_split_forward_gather_backward(
                      x, g, [1, 1], 2),
-                 E, r"packed_data_split_forward_gather_backward: packed_split: "
-                    r"dim 2: sequence lengths \[1, 1\] sum to 2 but the dim "
+                 E, r"packed_data_split_forward_gather_backward: "
+                    r"packed_split: dim 2: sequence lengths \[1, 1\] sum to 2 but the dim "
                     r"has size 4")
     expect_error(area, "packed table shape",
                  lambda: sp.packed_data_gather_forward_split_backward(
