@@ -624,8 +624,8 @@ def area_errors(ctx, area):
                  lambda: sp.packed_data_split_forward_gather_backward(
                      x, g, [1, 1], 2),
                  E, r"packed_data_split_forward_gather_backward: "
-                    r"packed_split: dim 2: sequence lengths \[1, 1\] sum to 2 but the dim "
-                    r"has size 4")
+                    r"packed_split: dim 2: sequence lengths \[1, 1\] sum to 2 "
+                    r"but the dim has size 4")
     expect_error(area, "packed table shape",
                  lambda: sp.packed_data_gather_forward_split_backward(
                      x, [[1, 2]] * (p + 1), g, 1),
