@@ -16,9 +16,11 @@
 
 namespace seqpar {
 
-/// Adds the seqpar dialect to `registry`.
+/// Adds the seqpar dialect to `registry`, and the interfaces that the
+/// seqpar-to-llvm pipeline needs.
 inline void registerSeqParDialects(mlir::DialectRegistry &registry) {
   registry.insert<seqpar::SeqParDialect>();
+  registerSeqParToLLVMInterfaces(registry);
 }
 
 /// Registers every seqpar pass and pipeline with the global pass registry.

@@ -48,6 +48,12 @@ struct SeqParToLLVMPipelineOptions
 void buildSeqParToLLVMPipeline(mlir::OpPassManager &pm,
                                const SeqParToLLVMPipelineOptions &options);
 
+/// Registers in `registry` the ConvertToLLVMPatternInterface models of the
+/// dialects that the seqpar-to-llvm pipeline lowers in one convert-to-llvm
+/// pass (arith, cf, func, index, math, memref, ub). A tool that runs the
+/// pipeline calls it with its other registrations.
+void registerSeqParToLLVMInterfaces(mlir::DialectRegistry &registry);
+
 /// Registers the seqpar-to-llvm pipeline.
 void registerSeqParToLLVMPipeline();
 

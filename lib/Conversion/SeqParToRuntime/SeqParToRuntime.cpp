@@ -152,6 +152,9 @@ private:
                       bool cInterface);
   LogicalResult buildCheckFunction();
   Value table(OpBuilder &b, Location loc, ArrayRef<int64_t> values);
+  Value tableList(OpBuilder &b, Location loc, ArrayRef<int64_t> values);
+  Block *scopeBlock(OpBuilder &b);
+  Value constant(OpBuilder &b, Location loc, TypedAttr value);
 
   // Code at the op.
   Value call(OpBuilder &b, Location loc, StringRef name, ValueRange args,
@@ -193,6 +196,11 @@ private:
   Type byteList, i64List, ptrType;
   llvm::StringMap<func::FuncOp> callees;
   std::map<std::vector<int64_t>, memref::GlobalOp> tables;
+  /// Values created once per function (constants, tables, their unranked
+  /// casts) at its entry, so that every collective reuses them and later
+  /// passes have nothing to hoist or deduplicate.
+  DenseMap<std::pair<Block *, Attribute>, Value> constants;
+  DenseMap<std::pair<Block *, Operation *>, Value> tableValues, tableLists;
   func::FuncOp checkFunction;
   /// The grid shape every collective runs on, once one is seen.
   std::optional<SmallVector<int64_t>> gridShape;
@@ -276,7 +284,27 @@ LogicalResult Lowering::buildCheckFunction() {
   return success();
 }
 
-/// A constant rank-1 i64 global holding `values` (one per distinct list).
+/// The entry block of the function (or other isolated region) that holds
+/// the insertion point of `b`.
+Block *Lowering::scopeBlock(OpBuilder &b) {
+  Region *region = b.getInsertionBlock()->getParent();
+  while (!region->getParentOp()->hasTrait<OpTrait::IsIsolatedFromAbove>())
+    region = region->getParentOp()->getParentRegion();
+  return &region->front();
+}
+
+Value Lowering::constant(OpBuilder &b, Location loc, TypedAttr value) {
+  Block *scope = scopeBlock(b);
+  Value &cached = constants[{scope, value}];
+  if (!cached) {
+    OpBuilder sb = OpBuilder::atBlockBegin(scope);
+    cached = arith::ConstantOp::create(sb, loc, value);
+  }
+  return cached;
+}
+
+/// A constant rank-1 i64 global holding `values` (one per distinct list),
+/// read once per function.
 Value Lowering::table(OpBuilder &b, Location loc, ArrayRef<int64_t> values) {
   std::vector<int64_t> key(values.begin(), values.end());
   auto type = MemRefType::get({static_cast<int64_t>(values.size())}, i64);
@@ -290,7 +318,26 @@ Value Lowering::table(OpBuilder &b, Location loc, ArrayRef<int64_t> values) {
         /*constant=*/true, /*alignment=*/IntegerAttr());
     symbolTable.insert(global); // Renames it uniquely.
   }
-  return memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+  Block *scope = scopeBlock(b);
+  Value &cached = tableValues[{scope, global.getOperation()}];
+  if (!cached) {
+    OpBuilder sb = OpBuilder::atBlockBegin(scope);
+    cached = memref::GetGlobalOp::create(sb, loc, type, global.getSymName());
+  }
+  return cached;
+}
+
+/// The table of `values` as the unranked list the runtime takes.
+Value Lowering::tableList(OpBuilder &b, Location loc,
+                          ArrayRef<int64_t> values) {
+  Value t = table(b, loc, values);
+  Value &cached = tableLists[{scopeBlock(b), t.getDefiningOp()}];
+  if (!cached) {
+    OpBuilder sb(t.getContext());
+    sb.setInsertionPointAfterValue(t);
+    cached = memref::CastOp::create(sb, loc, i64List, t);
+  }
+  return cached;
 }
 
 //===----------------------------------------------------------------------===//
@@ -325,13 +372,13 @@ Value Lowering::runtimeCall(OpBuilder &b, Location loc, StringRef name,
 }
 
 Value Lowering::i64Const(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIntOp::create(b, loc, i64, v);
+  return constant(b, loc, IntegerAttr::get(i64, v));
 }
 Value Lowering::i32Const(OpBuilder &b, Location loc, int32_t v) {
-  return arith::ConstantIntOp::create(b, loc, i32, v);
+  return constant(b, loc, IntegerAttr::get(i32, v));
 }
 Value Lowering::indexConst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
+  return constant(b, loc, IntegerAttr::get(indexType, v));
 }
 Value Lowering::toI64(OpBuilder &b, Location loc, Value index) {
   return arith::IndexCastOp::create(b, loc, i64, index);
@@ -706,18 +753,16 @@ LogicalResult Lowering::lowerOp(Operation *op) {
           if (scatterLens)
             scatterSizes = unrankedList(b, loc, scatterLens);
           else if (perPeer)
-            scatterSizes =
-                unrankedList(b, loc, table(b, loc, layout::splitSizes(S, P)));
+            scatterSizes = tableList(b, loc, layout::splitSizes(S, P));
           else
-            scatterSizes = unrankedList(b, loc, table(b, loc, empty));
+            scatterSizes = tableList(b, loc, empty);
           if (gatherLens)
             gatherSizes = unrankedList(b, loc, gatherLens);
           else if (perPeer && a2a.getGatherSize())
-            gatherSizes = unrankedList(
-                b, loc,
-                table(b, loc, layout::splitSizes(*a2a.getGatherSize(), P)));
+            gatherSizes =
+                tableList(b, loc, layout::splitSizes(*a2a.getGatherSize(), P));
           else
-            gatherSizes = unrankedList(b, loc, table(b, loc, empty));
+            gatherSizes = tableList(b, loc, empty);
           args.append({i64Const(b, loc, mask), i64Const(b, loc, s),
                        i64Const(b, loc, g), gatherSize, scatterSizes,
                        gatherSizes});
@@ -743,10 +788,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
         return lowerWith(dims, "seqpar_rt_split", [&](auto &args) {
           // The equal form needs no table: the split rule gives it.
           bool passSizes = sizes && recorded != LoweringForm::Equal;
-          args.append(
-              {i64Const(b, loc, mask), i64Const(b, loc, d),
-               unrankedList(b, loc, table(b, loc, passSizes ? *sizes : empty)),
-               noScale});
+          args.append({i64Const(b, loc, mask), i64Const(b, loc, d),
+                       tableList(b, loc, passSizes ? *sizes : empty), noScale});
         });
       })
       .Case([&](GatherOp gather) {
@@ -765,12 +808,12 @@ LogicalResult Lowering::lowerOp(Operation *op) {
           // same everywhere; other pieces are passed.
           Value sizes;
           if (recorded == LoweringForm::Equal) {
-            sizes = table(b, loc, empty);
+            sizes = tableList(b, loc, empty);
           } else if (std::optional<ArrayRef<int64_t>> attr =
                          gather.getSizes()) {
-            sizes = table(b, loc, *attr);
+            sizes = tableList(b, loc, *attr);
           } else if (std::optional<int64_t> n = gather.getGatherSize()) {
-            sizes = table(b, loc, layout::splitSizes(*n, P));
+            sizes = tableList(b, loc, layout::splitSizes(*n, P));
           } else if (Value n = gather.getDynamicGatherSize()) {
             // Pieces of a length known at run time, from the split rule.
             sizes = memref::AllocaOp::create(b, loc, MemRefType::get({P}, i64));
@@ -784,11 +827,12 @@ LogicalResult Lowering::lowerOp(Operation *op) {
                 {toI64(lb, loc, n), i64Const(lb, loc, P), toI64(lb, loc, q)},
                 i64, /*cInterface=*/false);
             memref::StoreOp::create(lb, loc, piece, sizes, q);
+            sizes = unrankedList(b, loc, sizes);
           } else {
-            sizes = table(b, loc, empty);
+            sizes = tableList(b, loc, empty);
           }
-          args.append({i64Const(b, loc, mask), i64Const(b, loc, d),
-                       unrankedList(b, loc, sizes), noScale});
+          args.append(
+              {i64Const(b, loc, mask), i64Const(b, loc, d), sizes, noScale});
         });
       })
       .Case([&](ZigzagSplitOp zigzag) {
@@ -831,7 +875,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
         SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
         return lowerWith(dims, "seqpar_rt_packed_split", [&](auto &args) {
           args.append({i64Const(b, loc, mask), i64Const(b, loc, d),
-                       unrankedList(b, loc, table(b, loc, seqLens)), noScale});
+                       tableList(b, loc, seqLens), noScale});
         });
       })
       .Case([&](PackedGatherOp packed) {
@@ -840,8 +884,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
             resultDims(b, loc, result, inBuf, [](int64_t) { return Value(); });
         return lowerWith(dims, "seqpar_rt_packed_gather", [&](auto &args) {
           args.append({i64Const(b, loc, mask), i64Const(b, loc, d),
-                       unrankedList(b, loc, table(b, loc, packed.getSeqLens())),
-                       noScale});
+                       tableList(b, loc, packed.getSeqLens()), noScale});
         });
       })
       .Case([&](HybridSplitOp hybrid) {
@@ -855,7 +898,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
                            {i32Const(b, loc, kMapZigzag), i64Const(b, loc, 0),
                             i64Const(b, loc, ring), i64Const(b, loc, uly),
                             toI64(b, loc, dimOf(b, loc, inBuf, d)),
-                            unrankedList(b, loc, table(b, loc, empty))},
+                            tableList(b, loc, empty)},
                            i64, /*cInterface=*/true);
           return len ? toIndex(b, loc, len) : Value();
         };
@@ -892,23 +935,20 @@ LogicalResult Lowering::lowerOp(Operation *op) {
         auto special = [&](int64_t i) -> Value {
           if (i != d)
             return {};
-          Value len =
-              call(b, loc, "seqpar_rt_local_length",
-                   {i32Const(b, loc, kMapPacked), i64Const(b, loc, 0),
-                    i64Const(b, loc, ring), i64Const(b, loc, uly),
-                    toI64(b, loc, dimOf(b, loc, inBuf, d)),
-                    unrankedList(b, loc, table(b, loc, hybrid.getSeqLens()))},
-                   i64, /*cInterface=*/true);
+          Value len = call(b, loc, "seqpar_rt_local_length",
+                           {i32Const(b, loc, kMapPacked), i64Const(b, loc, 0),
+                            i64Const(b, loc, ring), i64Const(b, loc, uly),
+                            toI64(b, loc, dimOf(b, loc, inBuf, d)),
+                            tableList(b, loc, hybrid.getSeqLens())},
+                           i64, /*cInterface=*/true);
           return len ? toIndex(b, loc, len) : Value();
         };
         SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
         return lowerWith(
             dims, "seqpar_rt_packed_hybrid_split", [&](auto &args) {
-              args.append(
-                  {i64Const(b, loc, ring), i64Const(b, loc, uly),
-                   i64Const(b, loc, d),
-                   unrankedList(b, loc, table(b, loc, hybrid.getSeqLens())),
-                   noScale});
+              args.append({i64Const(b, loc, ring), i64Const(b, loc, uly),
+                           i64Const(b, loc, d),
+                           tableList(b, loc, hybrid.getSeqLens()), noScale});
             });
       })
       .Case([&](HybridPackedGatherOp hybrid) {
@@ -919,11 +959,9 @@ LogicalResult Lowering::lowerOp(Operation *op) {
             resultDims(b, loc, result, inBuf, [](int64_t) { return Value(); });
         return lowerWith(
             dims, "seqpar_rt_packed_hybrid_gather", [&](auto &args) {
-              args.append(
-                  {i64Const(b, loc, ring), i64Const(b, loc, uly),
-                   i64Const(b, loc, d),
-                   unrankedList(b, loc, table(b, loc, hybrid.getSeqLens())),
-                   noScale});
+              args.append({i64Const(b, loc, ring), i64Const(b, loc, uly),
+                           i64Const(b, loc, d),
+                           tableList(b, loc, hybrid.getSeqLens()), noScale});
             });
       })
       .Default([&](Operation *op) {
@@ -941,7 +979,7 @@ LogicalResult Lowering::addInitAndFinalize(StringRef name) {
     return success();
   Location loc = fn.getLoc();
   OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
-  Value sizes = unrankedList(b, loc, table(b, loc, *gridShape));
+  Value sizes = tableList(b, loc, *gridShape);
   runtimeCall(b, loc, "seqpar_rt_init", {sizes});
   SmallVector<func::ReturnOp> returns;
   fn.walk([&](func::ReturnOp ret) { returns.push_back(ret); });
@@ -976,11 +1014,12 @@ LogicalResult Lowering::run(StringRef initFunction) {
     return success();
   if (failed(buildCheckFunction()))
     return failure();
+  // Init first: the collectives' constants then go above it.
+  if (!initFunction.empty() && failed(addInitAndFinalize(initFunction)))
+    return failure();
   for (Operation *op : ops)
     if (failed(lowerOp(op)))
       return failure();
-  if (!initFunction.empty() && failed(addInitAndFinalize(initFunction)))
-    return failure();
   for (GridOp grid : grids) {
     if (grid->getParentOp() == module)
       symbolTable.erase(grid);

@@ -3,15 +3,22 @@
 
 seqpar.grid @cp(axes = ["u" = 4])
 
+// Tables (Layout's per-peer counts, and the empty "default" list) are
+// module globals, read once per function.
+// CHECK-DAG: memref.global "private" constant @[[$HEADS:.*]] : memref<4xi64> = dense<[2, 2, 1, 1]>
+// CHECK-DAG: memref.global "private" constant @[[$TOKENS:.*]] : memref<4xi64> = dense<[3, 3, 2, 2]>
+// CHECK-DAG: memref.global "private" constant @[[$EMPTY:.*]] : memref<0xi64> = dense<>
+// CHECK-DAG: func.func private @seqpar_rt_all_to_all(memref<*xi8>, memref<*xi8>, i32, i64, i64, i64, i64, memref<*xi64>, memref<*xi64>) -> i32 attributes {llvm.emit_c_interface}
+
 // The equal form: static output, no size tables, gather size -1 (the
 // input's gather dim times P).
-// CHECK-LABEL: func.func private @seqpar_rt_all_to_all(memref<*xi8>, memref<*xi8>, i32, i64, i64, i64, i64, memref<*xi64>, memref<*xi64>) -> i32 attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func @aligned
 // CHECK-SAME: (%[[X:.*]]: tensor<2x8x16xbf16>)
+// CHECK: %[[E:.*]] = memref.get_global @[[$EMPTY]] : memref<0xi64>
+// CHECK: %[[EU:.*]] = memref.cast %[[E]] : memref<0xi64> to memref<*xi64>
 // CHECK: %[[IN:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<2x8x16xbf16> to memref<2x8x16xbf16, strided<[?, ?, ?], offset: ?>>
 // CHECK: %[[OUT:.*]] = memref.alloc() : memref<2x32x4xbf16>
-// CHECK: %[[EMPTY:.*]] = memref.get_global @[[T0:.*]] : memref<0xi64>
-// CHECK: %[[ST:.*]] = call @seqpar_rt_all_to_all(%{{.*}}, %{{.*}}, %c3_i32, %c1_i64{{.*}}, %c2_i64, %c1_i64{{.*}}, %c-1_i64, %{{.*}}, %{{.*}})
+// CHECK: %[[ST:.*]] = call @seqpar_rt_all_to_all(%{{.*}}, %{{.*}}, %c3_i32, %c1_i64{{.*}}, %c2_i64, %c1_i64{{.*}}, %c-1_i64, %[[EU]], %[[EU]])
 // CHECK: %[[BAD:.*]] = arith.cmpi ne, %[[ST]]
 // CHECK: call @__seqpar_rt_check(%[[BAD]])
 // CHECK: %[[T:.*]] = bufferization.to_tensor %[[OUT]] restrict writable
@@ -25,15 +32,16 @@ func.func @aligned(%x: tensor<2x8x16xbf16>) -> tensor<2x32x4xbf16> {
 // The per-peer form: Layout's counts as constant tables, the local scatter
 // size read from them at this rank.
 // CHECK-LABEL: func @unaligned
+// CHECK-DAG: %[[H:.*]] = memref.get_global @[[$HEADS]]
+// CHECK-DAG: %[[T:.*]] = memref.get_global @[[$TOKENS]]
+// CHECK-DAG: %[[HU:.*]] = memref.cast %[[H]]
+// CHECK-DAG: %[[TU:.*]] = memref.cast %[[T]]
 // CHECK: %[[R:.*]] = call @seqpar_rt_group_rank
 // CHECK: %[[RI:.*]] = arith.index_cast %[[R]] : i64 to index
-// CHECK: %[[SIZES:.*]] = memref.get_global @[[HEADS:.*]] : memref<4xi64>
-// CHECK: %[[N:.*]] = memref.load %[[SIZES]][%[[RI]]]
+// CHECK: %[[N:.*]] = memref.load %[[H]][%[[RI]]]
 // CHECK: %[[NI:.*]] = arith.index_cast %[[N]] : i64 to index
 // CHECK: memref.alloc(%[[NI]]) : memref<2x10x?xf32>
-// CHECK: memref.get_global @[[HEADS]] : memref<4xi64>
-// CHECK: memref.get_global @[[TOKENS:.*]] : memref<4xi64>
-// CHECK: call @seqpar_rt_all_to_all
+// CHECK: call @seqpar_rt_all_to_all({{.*}}, %[[HU]], %[[TU]])
 func.func @unaligned(%x: tensor<2x?x6xf32>) -> tensor<2x10x?xf32> {
   %y = seqpar.all_to_all %x on @cp["u"] scatter 2 gather 1 gather_size 10
       : tensor<2x?x6xf32> -> tensor<2x10x?xf32>
@@ -103,7 +111,7 @@ func.func @gather_dynamic(%x: tensor<?xi8>, %n: index) -> tensor<?xi8> {
 // CHECK-LABEL: func @zigzag_packed
 // CHECK: call @seqpar_rt_zigzag_split
 // CHECK: call @seqpar_rt_zigzag_gather
-// CHECK: memref.get_global @[[LOCAL:.*]] : memref<4xi64>
+// CHECK: memref.load
 // CHECK: call @seqpar_rt_packed_split
 // CHECK: call @seqpar_rt_packed_gather
 func.func @zigzag_packed(%x: tensor<16xi1>) -> tensor<16xi1> {
