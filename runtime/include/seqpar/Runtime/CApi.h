@@ -7,7 +7,8 @@
 |* ranked memref with `memref.cast`), so one entry point serves every rank    *|
 |* and element type; the element type travels as a `dtype` code (i32).        *|
 |* Integer lists (sizes, sequence lengths) are rank-1 `memref<?xi64>` passed  *|
-|* the same way; an empty list (or a null pointer) means "the default".       *|
+|* the same way, in host memory even with NCCL; an empty list (or a null     *|
+|* pointer) means "the default".                                              *|
 |*                                                                            *|
 |* Conventions:                                                               *|
 |*  - Every call returns a status (seqpar_rt_status); on failure,             *|
