@@ -181,8 +181,6 @@ void releaseGroup(const ProcessGroupPtr &group) {
 at::Tensor applyOp(const at::Tensor &x, const ProcessGroupPtr &group,
                    rt::OpDesc op, rt::GradScale backwardScale,
                    const std::string &fn) {
-  if (!x.defined())
-    throw ArgumentError(fn + ": the input tensor is undefined");
   op.dim = normalizeDim(op.dim, x.dim());
   if (op.kind == rt::OpKind::AllToAll)
     op.gatherDim = normalizeDim(op.gatherDim, x.dim());

@@ -595,6 +595,23 @@ def area_errors(ctx, area):
                  lambda: sp.split_forward_gather_backward(
                      x, g, 1, grad_scale="sideways"),
                  E, r'grad_scale must be "up", "down" or None, got "sideways"')
+    expect_error(area, "grad_scale not a string",
+                 lambda: sp.gather_forward_split_backward(
+                     x, g, 1, grad_scale=2),
+                 E, r'gather_forward_split_backward: grad_scale must be "up", '
+                    r'"down" or None, got 2')
+    expect_error(area, "cal_split_sizes_multi parts",
+                 lambda: sp.cal_split_sizes_multi([3, 4], 0),
+                 E, r"packed_size_table: parts must be positive, got 0")
+    if p > 1 and ctx.rank == 0:
+        # A rank that never joins: the process group's timeout comes back as
+        # a RuntimeError naming the op and the transfer, not as an abort.
+        expect_error(area, "backend error",
+                     lambda: sp.all_to_all(torch.zeros(2, 2 * p), ctx.short,
+                                           1, 0),
+                     RuntimeError,
+                     r"all_to_all: torch-gloo: alltoallv failed: .*[Tt]imed "
+                     r"out")
     expect_error(area, "all_to_all same dims",
                  lambda: sp.all_to_all(x, g, 1, 1),
                  E, r"all_to_all: scatter dim and gather dim are both 1")
@@ -743,6 +760,8 @@ def main():
     STRIDES.seed(seed * 1000 + rank)
     ctx.gen = torch.Generator().manual_seed(seed)
     ctx.other_group = dist.new_group(list(range(world)))
+    ctx.short = dist.new_group(list(range(world)),
+                               timeout=datetime.timedelta(seconds=2))
     # Every ring x Ulysses grid of the world (collective group creation).
     ctx.grids = {}
     for ring in range(1, world + 1):
