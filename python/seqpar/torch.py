@@ -9,7 +9,7 @@ straight into the runtime's pack, there is at most one pack and one unpack
 per collective and no padding, barrier or host synchronisation. Autograd is
 the runtime's adjoint of each op (itself differentiable).
 
-Differences from the seeds, all additive:
+Differences from the seeds:
 
 * ``*_with_cp`` functions take their ring and Ulysses groups from a
   :class:`ParallelState` passed as ``parallel_state=`` instead of a global.
@@ -22,6 +22,11 @@ Differences from the seeds, all additive:
   raise ``ValueError`` naming the function, the dims and the sizes.
 * Process groups of size 1 are not special-cased: the op still runs (one
   copy) and validates its arguments.
+* Every element type moves, also on Gloo (which has no bfloat16 or bool
+  collectives): the runtime sends bytes.
+* ``packed_data_gather_forward_split_backward`` accepts only tables that are
+  the split rule of their column sums (what ``cal_split_sizes_multi`` makes),
+  the only tables the seeds pass.
 """
 
 from typing import Dict, List, Optional, Sequence
