@@ -2,7 +2,7 @@
 
 
 def pytest_addoption(parser):
-    parser.addoption("--nprocs", default="1,2,4",
+    parser.addoption("--nprocs", default="1,2,3,4",
                      help="comma-separated process counts to launch")
 
 

@@ -1,4 +1,4 @@
-"""seqpar.torch against plain-torch references on 1, 2 and 4 Gloo ranks.
+"""seqpar.torch against plain-torch references on 1 to 4 Gloo ranks.
 
 Each process count is one launch of worker.py per rank (loopback TCP on a
 free port); every area's cases run in that launch and each area is reported
