@@ -21,6 +21,10 @@
 
 namespace seqpar {
 
+/// Marks the output buffers that seqpar-to-runtime allocates, for
+/// seqpar-free-outputs.
+inline constexpr llvm::StringLiteral kOutputAttr = "seqpar.output";
+
 #define GEN_PASS_DECL
 #include "seqpar/Conversion/Passes.h.inc"
 

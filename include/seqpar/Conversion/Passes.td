@@ -59,4 +59,22 @@ def ConvertSeqParToRuntime : Pass<"seqpar-to-runtime", "mlir::ModuleOp"> {
   ];
 }
 
+def SeqParFreeOutputs : Pass<"seqpar-free-outputs", "mlir::ModuleOp"> {
+  let summary = "Free the runtime calls' output buffers after their last use";
+  let description = [{
+    Runs after bufferization. Every output buffer that `seqpar-to-runtime`
+    allocated (marked `seqpar.output`) whose uses all stay in its block and
+    do not escape it (through views and casts: runtime calls, loads and
+    stores, copies, linalg ops, `memref.dim`) gets a `memref.dealloc` after
+    its last use. A buffer that escapes (returned, yielded, passed to a user
+    function, stored elsewhere) is left alone. The marker is removed.
+
+    Upstream's ownership-based deallocation frees buffers at the end of
+    their block, and its lowering and simplification take time quadratic in
+    the number of buffers live in a block; this pass is linear: the ops of a
+    block are numbered once and the deallocations inserted at the end.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // SEQPAR_CONVERSION_PASSES_TD

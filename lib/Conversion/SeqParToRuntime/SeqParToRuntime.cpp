@@ -517,6 +517,7 @@ OutputView Lowering::outputBuffer(OpBuilder &b, Location loc, Value result,
   auto allocType =
       MemRefType::get(finalType.getShape(), finalType.getElementType());
   Value alloc = memref::AllocOp::create(b, loc, allocType, dynamic);
+  alloc.getDefiningOp()->setAttr(kOutputAttr, UnitAttr::get(ctx));
   view.buffer = alloc;
   if (!isIdentity(perm))
     view.buffer = memref::TransposeOp::create(
@@ -676,6 +677,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
         toI64(b, loc, dimOf(b, loc, exchange.getInput(), exchange.getDim()));
     auto allocType = MemRefType::get({P}, i64);
     Value out = memref::AllocOp::create(b, loc, allocType);
+    out.getDefiningOp()->setAttr(kOutputAttr, UnitAttr::get(ctx));
     runtimeCall(b, loc, "seqpar_rt_exchange_lengths",
                 {i64Const(b, loc, mask), mine, unrankedList(b, loc, out)});
     OutputView view{out, out, result, {}};

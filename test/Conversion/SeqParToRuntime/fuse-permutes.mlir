@@ -13,7 +13,7 @@ seqpar.grid @cp(axes = ["u" = 4])
 // CHECK-NOT: linalg.transpose
 // CHECK: %[[IN:.*]] = bufferization.to_buffer %[[X]] read_only
 // CHECK: %[[INV:.*]] = memref.transpose %[[IN]] (d0, d1, d2, d3) -> (d0, d2, d1, d3)
-// CHECK: %[[OUT:.*]] = memref.alloc() : memref<2x4x32x64xf32>
+// CHECK: %[[OUT:.*]] = memref.alloc() {seqpar.output} : memref<2x4x32x64xf32>
 // CHECK: %[[OUTV:.*]] = memref.transpose %[[OUT]] (d0, d1, d2, d3) -> (d0, d2, d1, d3)
 // CHECK: memref.cast %[[INV]]
 // CHECK: memref.cast %[[OUTV]]
@@ -59,7 +59,7 @@ func.func @chain_to_identity(%x: tensor<4x8x2xf32>) -> tensor<4x32x2xf32> {
 // CHECK-LABEL: func @generic_and_output_chain
 // CHECK-NOT: linalg.generic
 // CHECK: memref.transpose %{{.*}} (d0, d1) -> (d1, d0)
-// CHECK: %[[OUT:.*]] = memref.alloc() : memref<32x2xf32>
+// CHECK: %[[OUT:.*]] = memref.alloc() {seqpar.output} : memref<32x2xf32>
 // CHECK-NOT: memref.transpose
 // CHECK: call @seqpar_rt_all_to_all
 // CHECK: bufferization.to_tensor %[[OUT]]

@@ -17,7 +17,7 @@ seqpar.grid @cp(axes = ["u" = 4])
 // CHECK: %[[E:.*]] = memref.get_global @[[$EMPTY]] : memref<0xi64>
 // CHECK: %[[EU:.*]] = memref.cast %[[E]] : memref<0xi64> to memref<*xi64>
 // CHECK: %[[IN:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<2x8x16xbf16> to memref<2x8x16xbf16, strided<[?, ?, ?], offset: ?>>
-// CHECK: %[[OUT:.*]] = memref.alloc() : memref<2x32x4xbf16>
+// CHECK: %[[OUT:.*]] = memref.alloc() {seqpar.output} : memref<2x32x4xbf16>
 // CHECK: %[[ST:.*]] = call @seqpar_rt_all_to_all(%{{.*}}, %{{.*}}, %c3_i32, %c1_i64{{.*}}, %c2_i64, %c1_i64{{.*}}, %c-1_i64, %[[EU]], %[[EU]])
 // CHECK: %[[BAD:.*]] = arith.cmpi ne, %[[ST]]
 // CHECK: call @__seqpar_rt_check(%[[BAD]])
@@ -40,7 +40,7 @@ func.func @aligned(%x: tensor<2x8x16xbf16>) -> tensor<2x32x4xbf16> {
 // CHECK: %[[RI:.*]] = arith.index_cast %[[R]] : i64 to index
 // CHECK: %[[N:.*]] = memref.load %[[H]][%[[RI]]]
 // CHECK: %[[NI:.*]] = arith.index_cast %[[N]] : i64 to index
-// CHECK: memref.alloc(%[[NI]]) : memref<2x10x?xf32>
+// CHECK: memref.alloc(%[[NI]]) {seqpar.output} : memref<2x10x?xf32>
 // CHECK: call @seqpar_rt_all_to_all({{.*}}, %[[HU]], %[[TU]])
 func.func @unaligned(%x: tensor<2x?x6xf32>) -> tensor<2x10x?xf32> {
   %y = seqpar.all_to_all %x on @cp["u"] scatter 2 gather 1 gather_size 10
@@ -55,7 +55,7 @@ func.func @unaligned(%x: tensor<2x?x6xf32>) -> tensor<2x10x?xf32> {
 // CHECK: %[[R:.*]] = call @seqpar_rt_group_rank
 // CHECK: %[[S:.*]] = memref.dim %[[IN]], %{{.*}}
 // CHECK: call @seqpar_rt_split_size
-// CHECK: memref.alloc(%{{.*}}) : memref<2x32x?xf32>
+// CHECK: memref.alloc(%{{.*}}) {seqpar.output} : memref<2x32x?xf32>
 // CHECK: call @seqpar_rt_all_to_all
 func.func @dynamic(%x: tensor<2x8x?xf32>) -> tensor<2x32x?xf32> {
   %y = seqpar.all_to_all %x on @cp["u"] scatter 2 gather 1
@@ -65,13 +65,13 @@ func.func @dynamic(%x: tensor<2x8x?xf32>) -> tensor<2x32x?xf32> {
 
 // Exchanged lengths: output gather dim is their sum, the lengths are passed.
 // CHECK-LABEL: func @variable_lengths
-// CHECK: %[[LENS:.*]] = memref.alloc() : memref<4xi64>
+// CHECK: %[[LENS:.*]] = memref.alloc() {seqpar.output} : memref<4xi64>
 // CHECK: call @seqpar_rt_exchange_lengths
 // CHECK: %[[LT:.*]] = bufferization.to_tensor %[[LENS]]
 // CHECK: %[[LB:.*]] = bufferization.to_buffer %[[LT]] read_only
 // CHECK: scf.for
 // CHECK: memref.load %[[LB]]
-// CHECK: memref.alloc(%{{.*}}) : memref<2x?x2xf32>
+// CHECK: memref.alloc(%{{.*}}) {seqpar.output} : memref<2x?x2xf32>
 // CHECK: %[[LU:.*]] = memref.cast %[[LB]]
 // CHECK: call @seqpar_rt_all_to_all({{.*}}, %[[LU]])
 func.func @variable_lengths(%x: tensor<2x?x8xf32>) -> tensor<2x?x2xf32> {
@@ -83,9 +83,9 @@ func.func @variable_lengths(%x: tensor<2x?x8xf32>) -> tensor<2x?x2xf32> {
 }
 
 // CHECK-LABEL: func @split_gather
-// CHECK: memref.alloc(%{{.*}}) : memref<?xi32>
+// CHECK: memref.alloc(%{{.*}}) {seqpar.output} : memref<?xi32>
 // CHECK: call @seqpar_rt_split
-// CHECK: memref.alloc() : memref<10xi32>
+// CHECK: memref.alloc() {seqpar.output} : memref<10xi32>
 // CHECK: call @seqpar_rt_gather
 func.func @split_gather(%x: tensor<10xi32>) -> tensor<10xi32> {
   %y = seqpar.split %x on @cp["u"] dim 0 : tensor<10xi32> -> tensor<?xi32>

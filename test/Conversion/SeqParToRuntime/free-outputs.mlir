@@ -1,0 +1,53 @@
+// RUN: seqpar-opt %s --split-input-file --seqpar-free-outputs | FileCheck %s
+
+func.func private @seqpar_rt_split(memref<*xi8>, memref<*xi8>, i32) -> i32
+func.func private @user(memref<4xf32>)
+
+// A buffer used by views, runtime calls, loads and a linalg op in its block
+// is freed after its last use, and the marker is gone.
+// CHECK-LABEL: func @freed
+// CHECK: %[[A:.*]] = memref.alloc() : memref<4xf32>
+// CHECK-NOT: seqpar.output
+// CHECK: call @seqpar_rt_split
+// CHECK: scf.for
+// CHECK: memref.load %[[A]]
+// CHECK: }
+// CHECK-NEXT: memref.dealloc %[[A]] : memref<4xf32>
+// CHECK-NEXT: return
+func.func @freed(%n: index) -> f32 {
+  %a = memref.alloc() {seqpar.output} : memref<4xf32>
+  %u = memref.cast %a : memref<4xf32> to memref<*xf32>
+  %b = builtin.unrealized_conversion_cast %u : memref<*xf32> to memref<*xi8>
+  %c7 = arith.constant 7 : i32
+  %s = func.call @seqpar_rt_split(%b, %b, %c7) : (memref<*xi8>, memref<*xi8>, i32) -> i32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> f32 {
+    %v = memref.load %a[%c0] : memref<4xf32>
+    %w = arith.addf %acc, %v : f32
+    scf.yield %w : f32
+  }
+  return %r : f32
+}
+
+// Returned, or passed to a user function: not freed.
+// CHECK-LABEL: func @negative_escapes
+// CHECK-NOT: memref.dealloc
+// CHECK: return
+func.func @negative_escapes() -> memref<4xf32> {
+  %a = memref.alloc() {seqpar.output} : memref<4xf32>
+  %b = memref.alloc() {seqpar.output} : memref<4xf32>
+  func.call @user(%b) : (memref<4xf32>) -> ()
+  return %a : memref<4xf32>
+}
+
+// An unmarked allocation is not this pass's.
+// CHECK-LABEL: func @negative_unmarked
+// CHECK-NOT: memref.dealloc
+func.func @negative_unmarked() {
+  %a = memref.alloc() : memref<4xf32>
+  %c0 = arith.constant 0 : index
+  %v = memref.load %a[%c0] : memref<4xf32>
+  return
+}
