@@ -58,6 +58,8 @@ section=$(
   echo "\`MPI_Alltoall\` (aligned) or \`MPI_Alltoallv\` (unaligned) alone on"
   echo "contiguous buffers of the same bytes; \`MPI_Alltoallv\` is timed in the"
   echo "aligned case too, since Open MPI does not take the same time for both."
+  echo "MPI datatypes: the alternative to packing, \`MPI_Alltoallw\` with an"
+  echo "hvector type describing each peer chunk in the input (MPI packs inside)."
   echo "pack:"
   echo "the pack of all chunks alone against a memcpy of the same bytes, on one"
   echo "rank while the others do the same."
@@ -90,7 +92,9 @@ for line in sys.stdin:
   echo "rank that loses its core for a scheduler tick (milliseconds) dominates"
   echo "the times. On 4 ranks, 4 processes share 2 cores, so every copy waits"
   echo "for a core and the ratios grow. The seed path makes two full copies"
-  echo "around the exchange, hence seqpar at about half its time."
+  echo "around the exchange, hence seqpar at about half its time. Handing the"
+  echo "strided chunks to MPI as derived datatypes instead of packing them is"
+  echo "slower still (MPI datatypes column)."
   echo
   echo "### Pack kernel against memcpy (64 MiB written per call)"
   echo
