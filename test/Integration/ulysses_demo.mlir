@@ -1,8 +1,12 @@
-// The demo of scripts/demo.sh as a test: the Ulysses attention block of
-// examples/ulysses_attention.mlir (10 tokens over 4 ranks) agrees with the
+// The demo of scripts/demo.sh as a test: the Ulysses attention blocks of
+// examples/ (10 tokens over 4 ranks, with 4 heads and with 6) agree with the
 // single-rank reference on every rank to 1e-6.
 //
 // RUN: seqpar-opt %S/../../examples/ulysses_attention.mlir --seqpar-to-llvm -o %t
+// RUN: %mpirun 4 --tag-output mlir-runner %t -e main -entry-point-result=void \
+// RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
+// RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' | sort -s -k1,1 | FileCheck %s
+// RUN: seqpar-opt %S/../../examples/ulysses_attention_uneven_heads.mlir --seqpar-to-llvm -o %t
 // RUN: %mpirun 4 --tag-output mlir-runner %t -e main -entry-point-result=void \
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' | sort -s -k1,1 | FileCheck %s
