@@ -28,13 +28,10 @@ using namespace seqpar;
 // Groups
 //===----------------------------------------------------------------------===//
 
-/// The group size of a verified op, if its grid resolves.
-static std::optional<int64_t> groupSizeOf(CollectiveOpInterface op) {
-  SymbolTableCollection tables;
-  FailureOr<int64_t> size = getGroupSize(op, tables);
-  if (failed(size))
-    return std::nullopt;
-  return *size;
+/// A group of one rank, on which every resharding op is the identity.
+static bool isUnitGroup(CollectiveOpInterface op) {
+  FailureOr<int64_t> size = getGroupSize(op);
+  return succeeded(size) && *size == 1;
 }
 
 /// Two ops run on the same group: the same grid and the same axes in the same
@@ -339,8 +336,7 @@ static bool factorsCancel(AdjointOpInterface a, AdjointOpInterface b) {
 template <typename OpTy> static OpFoldResult foldUnitGroup(OpTy op) {
   if (op.getInput().getType() != op.getResult().getType())
     return {};
-  std::optional<int64_t> size = groupSizeOf(op);
-  if (!size || *size != 1)
+  if (!isUnitGroup(op))
     return {};
   return op.getInput();
 }
@@ -357,8 +353,7 @@ struct CastOnUnitGroup : public OpRewritePattern<OpTy> {
     // lookup off the common path.
     if (op.getInput().getType() == op.getResult().getType())
       return rewriter.notifyMatchFailure(op, "the fold handles equal types");
-    std::optional<int64_t> size = groupSizeOf(op);
-    if (!size || *size != 1)
+    if (!isUnitGroup(op))
       return rewriter.notifyMatchFailure(op, "group of more than one rank");
     if (!tensor::CastOp::areCastCompatible(op.getInput().getType(),
                                            op.getResult().getType()))
@@ -378,8 +373,8 @@ struct CancelInversePair : public OpRewritePattern<Second> {
     auto first = op.getInput().template getDefiningOp<First>();
     if (!first || !sameGroup(first, op))
       return rewriter.notifyMatchFailure(op, "not after its inverse");
-    std::optional<int64_t> size = groupSizeOf(op);
-    if (!size || !areInverse(first, op, *size) || !factorsCancel(first, op))
+    FailureOr<int64_t> size = getGroupSize(op);
+    if (failed(size) || !areInverse(first, op, *size) || !factorsCancel(first, op))
       return rewriter.notifyMatchFailure(op, "pieces or scales differ");
     replaceWithValue(rewriter, op, first.getInput());
     return success();
@@ -405,8 +400,8 @@ struct CancelAllToAllPair : public OpRewritePattern<AllToAllOp> {
         op.getScatterDim() != first.getGatherDim() ||
         op.getGatherDim() != first.getScatterDim())
       return rewriter.notifyMatchFailure(op, "not after its adjoint");
-    std::optional<int64_t> size = groupSizeOf(op);
-    if (!size || scatterPieces(op, *size) != gatherPieces(first, *size) ||
+    FailureOr<int64_t> size = getGroupSize(op);
+    if (failed(size) || scatterPieces(op, *size) != gatherPieces(first, *size) ||
         gatherPieces(op, *size) != scatterPieces(first, *size))
       return rewriter.notifyMatchFailure(op, "pieces differ");
     replaceWithValue(rewriter, op, first.getInput());
@@ -433,8 +428,8 @@ struct ComposeAllToAlls : public OpRewritePattern<AllToAllOp> {
         op.getGatherDim() != first.getScatterDim() ||
         op.getScatterDim() == first.getGatherDim())
       return rewriter.notifyMatchFailure(op, "not a composable pair");
-    std::optional<int64_t> size = groupSizeOf(op);
-    if (!size || gatherPieces(op, *size) != scatterPieces(first, *size))
+    FailureOr<int64_t> size = getGroupSize(op);
+    if (failed(size) || gatherPieces(op, *size) != scatterPieces(first, *size))
       return rewriter.notifyMatchFailure(op, "pieces differ");
     auto inputType = first.getInput().getType();
     SmallVector<int64_t> shape = inferAllToAllShape(
@@ -461,8 +456,7 @@ struct ExchangeLengthsOnUnitGroup : public OpRewritePattern<ExchangeLengthsOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ExchangeLengthsOp op,
                                 PatternRewriter &rewriter) const override {
-    std::optional<int64_t> size = groupSizeOf(op);
-    if (!size || *size != 1)
+    if (!isUnitGroup(op))
       return rewriter.notifyMatchFailure(op, "group of more than one rank");
     Location loc = op.getLoc();
     Value length =

@@ -279,101 +279,109 @@ static void printGatherSize(OpAsmPrinter &printer, Operation *,
 // Groups
 //===----------------------------------------------------------------------===//
 
-FailureOr<ResolvedGroup>
-seqpar::resolveGroup(Operation *op, FlatSymbolRefAttr gridName,
-                     ArrayRef<StringRef> axisNames,
-                     SymbolTableCollection &symbolTables) {
+/// Looks up the grid and the axes of a group. Reports what does not resolve
+/// on `op` when `diagnose` is set; the adjoints and folds run on verified IR
+/// and only need to stay safe on anything else.
+static FailureOr<ResolvedGroup>
+lookupGroup(Operation *op, FlatSymbolRefAttr gridName,
+            ArrayRef<StringRef> axisNames, SymbolTableCollection &symbolTables,
+            bool diagnose) {
   auto grid = symbolTables.lookupNearestSymbolFrom<GridOp>(op, gridName);
-  if (!grid)
-    return op->emitOpError() << gridName << " does not name a seqpar.grid";
+  if (!grid) {
+    if (diagnose)
+      op->emitOpError() << gridName << " does not name a seqpar.grid";
+    return failure();
+  }
   ResolvedGroup group;
   group.grid = grid;
   for (StringRef name : axisNames) {
     std::optional<int64_t> index = grid.getAxisIndex(name);
-    if (!index)
-      return op->emitOpError()
-             << "grid " << gridName << " has no axis \"" << name << "\"";
+    if (!index) {
+      if (diagnose)
+        op->emitOpError() << "grid " << gridName << " has no axis \"" << name
+                          << "\"";
+      return failure();
+    }
     group.axes.push_back(*index);
   }
-  layout::Grid layoutGrid = grid.getLayoutGrid();
-  std::vector<int64_t> axes = toVector(group.axes);
-  if (failed(verifyLayoutCheck(op, layoutGrid.checkAxes(axes),
-                               "invalid group of grid @" + gridName.getValue() +
-                                   ": ")))
-    return failure();
   // The grid verifier bounds the number of ranks, so this cannot overflow.
-  group.size = layoutGrid.groupSize(axes);
-  if (group.size > kMaxGroupSize)
+  group.size = grid.getLayoutGrid().groupSize(toVector(group.axes));
+  return group;
+}
+
+FailureOr<ResolvedGroup>
+seqpar::resolveGroup(Operation *op, FlatSymbolRefAttr gridName,
+                     ArrayRef<StringRef> axisNames,
+                     SymbolTableCollection &symbolTables) {
+  FailureOr<ResolvedGroup> group =
+      lookupGroup(op, gridName, axisNames, symbolTables, /*diagnose=*/true);
+  if (failed(group))
+    return failure();
+  if (failed(verifyLayoutCheck(
+          op, group->grid.getLayoutGrid().checkAxes(toVector(group->axes)),
+          "invalid group of grid @" + gridName.getValue() + ": ")))
+    return failure();
+  if (group->size > kMaxGroupSize)
     return op->emitOpError()
-           << "group of " << group.size
+           << "group of " << group->size
            << " ranks exceeds the supported maximum of " << kMaxGroupSize;
   return group;
 }
 
-FailureOr<int64_t> seqpar::getGroupSize(CollectiveOpInterface op,
-                                        SymbolTableCollection &symbolTables) {
-  auto grid = symbolTables.lookupNearestSymbolFrom<GridOp>(op.getOperation(),
-                                                           op.getGroupGrid());
-  if (!grid)
-    return failure();
-  int64_t size = 1;
-  for (StringRef name : op.getGroupAxes()) {
-    std::optional<int64_t> index = grid.getAxisIndex(name);
-    if (!index)
-      return failure();
-    size *= grid.getShape()[*index];
-  }
-  return size;
+/// The group of a verified collective, without diagnostics.
+static FailureOr<ResolvedGroup>
+lookupGroup(CollectiveOpInterface op, SymbolTableCollection &symbolTables) {
+  return lookupGroup(op, op.getGroupGrid(), op.getGroupAxes(), symbolTables,
+                     /*diagnose=*/false);
 }
 
-/// Resolves the group of a group op and returns its size.
-template <typename OpTy>
-static FailureOr<int64_t> resolveGroupSize(OpTy op,
-                                           SymbolTableCollection &tables) {
-  FailureOr<ResolvedGroup> group = resolveGroup(
-      op.getOperation(), op.getGroupGrid(), op.getGroupAxes(), tables);
+FailureOr<int64_t> seqpar::getGroupSize(CollectiveOpInterface op,
+                                        SymbolTableCollection &symbolTables) {
+  FailureOr<ResolvedGroup> group = lookupGroup(op, symbolTables);
   if (failed(group))
     return failure();
   return group->size;
 }
 
-/// The ring and Ulysses sizes of a hybrid op.
-template <typename OpTy>
-static FailureOr<std::pair<int64_t, int64_t>>
-resolveHybridSizes(OpTy op, SymbolTableCollection &tables) {
-  FailureOr<ResolvedGroup> group = resolveGroup(
-      op.getOperation(), op.getGroupGrid(), op.getGroupAxes(), tables);
+FailureOr<int64_t> seqpar::getGroupSize(CollectiveOpInterface op) {
+  SymbolTableCollection symbolTables;
+  return getGroupSize(op, symbolTables);
+}
+
+/// The ring and Ulysses sizes of a hybrid op's group.
+static std::pair<int64_t, int64_t> hybridSizes(ResolvedGroup &group) {
+  ArrayRef<int64_t> shape = group.grid.getShape();
+  return {shape[group.axes[0]], shape[group.axes[1]]};
+}
+
+/// Resolves the group of an op for its verifySymbolUses and returns its size.
+static FailureOr<int64_t> resolveGroupSize(CollectiveOpInterface op,
+                                           SymbolTableCollection &tables) {
+  FailureOr<ResolvedGroup> group =
+      resolveGroup(op, op.getGroupGrid(), op.getGroupAxes(), tables);
   if (failed(group))
     return failure();
-  ArrayRef<int64_t> shape = group->grid.getShape();
-  return std::make_pair(shape[group->axes[0]], shape[group->axes[1]]);
+  return group->size;
 }
 
-/// The group size for the adjoint builders; none when the grid symbol does
-/// not resolve, which only unverified IR has.
-static std::optional<int64_t> adjointGroupSize(CollectiveOpInterface op) {
-  SymbolTableCollection tables;
-  FailureOr<int64_t> size = getGroupSize(op, tables);
-  if (failed(size))
-    return std::nullopt;
-  return *size;
+/// The ring and Ulysses sizes of a hybrid op, for its verifySymbolUses.
+static FailureOr<std::pair<int64_t, int64_t>>
+resolveHybridSizes(CollectiveOpInterface op, SymbolTableCollection &tables) {
+  FailureOr<ResolvedGroup> group =
+      resolveGroup(op, op.getGroupGrid(), op.getGroupAxes(), tables);
+  if (failed(group))
+    return failure();
+  return hybridSizes(*group);
 }
 
-/// The ring and Ulysses sizes of a hybrid op, as adjointGroupSize.
-static std::optional<std::pair<int64_t, int64_t>>
-adjointHybridSizes(CollectiveOpInterface op) {
+/// The ring and Ulysses sizes of a verified hybrid op, for its adjoint.
+static FailureOr<std::pair<int64_t, int64_t>>
+lookupHybridSizes(CollectiveOpInterface op) {
   SymbolTableCollection tables;
-  auto grid = tables.lookupNearestSymbolFrom<GridOp>(op.getOperation(),
-                                                     op.getGroupGrid());
-  if (!grid)
-    return std::nullopt;
-  SmallVector<StringRef> axes = op.getGroupAxes();
-  std::optional<int64_t> ring = grid.getAxisIndex(axes[0]);
-  std::optional<int64_t> ulysses = grid.getAxisIndex(axes[1]);
-  if (!ring || !ulysses)
-    return std::nullopt;
-  ArrayRef<int64_t> shape = grid.getShape();
-  return std::make_pair(shape[*ring], shape[*ulysses]);
+  FailureOr<ResolvedGroup> group = lookupGroup(op, tables);
+  if (failed(group))
+    return failure();
+  return hybridSizes(*group);
 }
 
 //===----------------------------------------------------------------------===//
@@ -677,8 +685,8 @@ AllToAllOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value AllToAllOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  std::optional<int64_t> groupSize = adjointGroupSize(*this);
-  if (!groupSize)
+  FailureOr<int64_t> groupSize = getGroupSize(*this);
+  if (failed(groupSize))
     return Value();
   int64_t p = *groupSize;
   int64_t s = getScatterDim(), g = getGatherDim();
@@ -743,8 +751,8 @@ LogicalResult SplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value SplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  std::optional<int64_t> groupSize = adjointGroupSize(*this);
-  if (!groupSize)
+  FailureOr<int64_t> groupSize = getGroupSize(*this);
+  if (failed(groupSize))
     return Value();
   int64_t p = *groupSize;
   // Explicit sizes carry over; the split rule's pieces are those of a gather
@@ -822,8 +830,8 @@ LogicalResult GatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value GatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  std::optional<int64_t> groupSize = adjointGroupSize(*this);
-  if (!groupSize)
+  FailureOr<int64_t> groupSize = getGroupSize(*this);
+  if (failed(groupSize))
     return Value();
   int64_t p = *groupSize;
   // Explicit sizes carry over; a gather_size or equal pieces are the split
@@ -876,8 +884,8 @@ ZigzagSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value ZigzagSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  std::optional<int64_t> groupSize = adjointGroupSize(*this);
-  if (!groupSize)
+  FailureOr<int64_t> groupSize = getGroupSize(*this);
+  if (failed(groupSize))
     return Value();
   int64_t p = *groupSize;
   SmallVector<int64_t> shape = inferZigzagGatherShape(
@@ -926,8 +934,8 @@ ZigzagGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value ZigzagGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  std::optional<int64_t> groupSize = adjointGroupSize(*this);
-  if (!groupSize)
+  FailureOr<int64_t> groupSize = getGroupSize(*this);
+  if (failed(groupSize))
     return Value();
   int64_t p = *groupSize;
   SmallVector<int64_t> shape = inferZigzagSplitShape(
@@ -1031,8 +1039,8 @@ PackedGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value PackedGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  std::optional<int64_t> groupSize = adjointGroupSize(*this);
-  if (!groupSize)
+  FailureOr<int64_t> groupSize = getGroupSize(*this);
+  if (failed(groupSize))
     return Value();
   int64_t p = *groupSize;
   SmallVector<int64_t> shape =
@@ -1099,8 +1107,8 @@ HybridSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value HybridSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  std::optional<std::pair<int64_t, int64_t>> sizes = adjointHybridSizes(*this);
-  if (!sizes)
+  FailureOr<std::pair<int64_t, int64_t>> sizes = lookupHybridSizes(*this);
+  if (failed(sizes))
     return Value();
   auto [ring, ulysses] = *sizes;
   auto [gatherSize, dynamicGatherSize] = lengthOf(b, loc, getInput(), getDim());
@@ -1159,8 +1167,8 @@ HybridGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value HybridGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  std::optional<std::pair<int64_t, int64_t>> sizes = adjointHybridSizes(*this);
-  if (!sizes)
+  FailureOr<std::pair<int64_t, int64_t>> sizes = lookupHybridSizes(*this);
+  if (failed(sizes))
     return Value();
   auto [ring, ulysses] = *sizes;
   SmallVector<int64_t> shape =
@@ -1240,8 +1248,8 @@ HybridPackedGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 
 Value HybridPackedGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   Location loc = getLoc();
-  std::optional<std::pair<int64_t, int64_t>> sizes = adjointHybridSizes(*this);
-  if (!sizes)
+  FailureOr<std::pair<int64_t, int64_t>> sizes = lookupHybridSizes(*this);
+  if (failed(sizes))
     return Value();
   auto [ring, ulysses] = *sizes;
   SmallVector<int64_t> shape = inferHybridPackedSplitShape(

@@ -74,6 +74,9 @@ resolveGroup(mlir::Operation *op, mlir::FlatSymbolRefAttr gridName,
 mlir::FailureOr<int64_t>
 getGroupSize(CollectiveOpInterface op,
              mlir::SymbolTableCollection &symbolTables);
+/// As above, with symbol tables built for this one lookup (folds and adjoint
+/// builders, which have none at hand).
+mlir::FailureOr<int64_t> getGroupSize(CollectiveOpInterface op);
 
 //===----------------------------------------------------------------------===//
 // Result shapes
