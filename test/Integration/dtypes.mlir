@@ -9,6 +9,13 @@
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \
 // RUN: | sort -s -k1,1 | FileCheck %s
+// Without the dialect's simplifications every op reaches the runtime; the
+// output is the same.
+// RUN: seqpar-opt %s --seqpar-to-llvm="simplify=false" -o %t
+// RUN: %mpirun 2 --tag-output mlir-runner %t -e main -entry-point-result=void \
+// RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
+// RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \
+// RUN: | sort -s -k1,1 | FileCheck %s
 
 seqpar.grid @cp(axes = ["u" = 2])
 

@@ -3,13 +3,15 @@
 // primitives and (second run) lowered whole. Rank w's input element (i, j)
 // is 100 * w + 10 * i + j.
 //
+// The split inputs differ between ranks, which the dialect's simplifications
+// assume they do not, so they are off.
 // mpirun forwards stdin to rank 0 only: the lowered module goes to a file.
-// RUN: seqpar-opt %s --seqpar-to-llvm -o %t
+// RUN: seqpar-opt %s --seqpar-to-llvm="simplify=false" -o %t
 // RUN: %mpirun 4 --tag-output mlir-runner %t -e main -entry-point-result=void \
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \
 // RUN: | sort -s -k1,1 | FileCheck %s
-// RUN: seqpar-opt %s --seqpar-to-llvm="decompose=false" -o %t
+// RUN: seqpar-opt %s --seqpar-to-llvm="decompose=false simplify=false" -o %t
 // RUN: %mpirun 4 --tag-output mlir-runner %t -e main -entry-point-result=void \
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \

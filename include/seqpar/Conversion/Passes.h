@@ -40,6 +40,11 @@ struct SeqParToLLVMPipelineOptions
       *this, "fuse-permutes",
       llvm::cl::desc("Fold transposes around collectives into strided views"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> simplify{
+      *this, "simplify",
+      llvm::cl::desc("Canonicalize first: inverse pairs cancel, ops on one "
+                     "rank fold away (the dialect's folds and patterns)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> decompose{
       *this, "decompose",
       llvm::cl::desc("Decompose hybrid ops into primitives"),
@@ -47,8 +52,9 @@ struct SeqParToLLVMPipelineOptions
 };
 
 /// Adds to `pm` the passes that take seqpar IR on tensors to the LLVM
-/// dialect: seqpar-decompose, seqpar-select-lowering, seqpar-to-runtime,
-/// One-Shot Bufferize, then the upstream lowerings to LLVM.
+/// dialect: canonicalize, seqpar-decompose, seqpar-select-lowering,
+/// seqpar-to-runtime, One-Shot Bufferize, seqpar-free-outputs, then the
+/// upstream lowerings to LLVM.
 void buildSeqParToLLVMPipeline(mlir::OpPassManager &pm,
                                const SeqParToLLVMPipelineOptions &options);
 

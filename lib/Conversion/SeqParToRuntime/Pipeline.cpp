@@ -30,6 +30,8 @@ using namespace mlir;
 
 void seqpar::buildSeqParToLLVMPipeline(
     OpPassManager &pm, const SeqParToLLVMPipelineOptions &options) {
+  if (options.simplify)
+    pm.addPass(createCanonicalizerPass());
   if (options.decompose)
     pm.addPass(createSeqParDecompose());
   pm.addPass(createSeqParSelectLowering());
