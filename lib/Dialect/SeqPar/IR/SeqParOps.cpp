@@ -520,14 +520,6 @@ seqpar::inferHybridPackedGatherShape(ArrayRef<int64_t> input, int64_t dim,
 // Adjoint helpers
 //===----------------------------------------------------------------------===//
 
-/// Casts `value` to `type` when they differ: an adjoint's inferred type may be
-/// more or less static than the forward input's, never contradicting it.
-static Value castTo(OpBuilder &b, Location loc, Value value, Type type) {
-  if (value.getType() == type)
-    return value;
-  return tensor::CastOp::create(b, loc, type, value);
-}
-
 /// The length of dim `dim` of `tensor` as a static attribute or an `index`
 /// value, for an adjoint's gather_size.
 static std::pair<IntegerAttr, Value> lengthOf(OpBuilder &b, Location loc,
@@ -538,20 +530,43 @@ static std::pair<IntegerAttr, Value> lengthOf(OpBuilder &b, Location loc,
   return {IntegerAttr(), tensor::DimOp::create(b, loc, tensor, dim)};
 }
 
-static RankedTensorType withShape(Value like, ArrayRef<int64_t> shape) {
-  return cast<RankedTensorType>(like.getType()).clone(shape);
+static ArrayRef<int64_t> shapeOf(Value tensor) {
+  return cast<ShapedType>(tensor.getType()).getShape();
 }
 
-static GradFactor scaleFactor(GradScale scale, int64_t groupSize) {
+/// Builds `AdjointOpTy` on the gradient with the `shape` its rule infers from
+/// the gradient's, and casts it to the forward input's type where the two
+/// differ: the inferred type may be more or less static than the forward
+/// input's, never contradicting it.
+template <typename AdjointOpTy, typename OpTy, typename... Args>
+static Value createAdjoint(OpBuilder &b, OpTy op, ArrayRef<int64_t> shape,
+                           Value resultGrad, Args &&...args) {
+  auto inputType = cast<RankedTensorType>(op.getInput().getType());
+  Value adjoint =
+      AdjointOpTy::create(b, op.getLoc(), inputType.clone(shape), resultGrad,
+                          std::forward<Args>(args)...);
+  if (adjoint.getType() == inputType)
+    return adjoint;
+  return tensor::CastOp::create(b, op.getLoc(), inputType, adjoint);
+}
+
+/// The adjoint factor of an op that scales the gradient by its group size as
+/// `scale` says.
+static FailureOr<GradFactor> scaledFactor(CollectiveOpInterface op,
+                                          SymbolTableCollection &symbolTables,
+                                          GradScale scale) {
+  FailureOr<int64_t> groupSize = getGroupSize(op, symbolTables);
+  if (failed(groupSize))
+    return failure();
   switch (scale) {
   case GradScale::up:
-    return {groupSize, 1};
+    return GradFactor{*groupSize, 1};
   case GradScale::down:
-    return {1, groupSize};
+    return GradFactor{1, *groupSize};
   case GradScale::none:
     break;
   }
-  return {1, 1};
+  return GradFactor{};
 }
 
 static std::optional<int64_t> optionalInt(IntegerAttr attr) {
@@ -601,6 +616,44 @@ std::optional<int64_t> GridOp::getAxisIndex(StringRef name) {
 
 layout::Grid GridOp::getLayoutGrid() {
   return layout::Grid{toVector(getShape())};
+}
+
+//===----------------------------------------------------------------------===//
+// Local checks shared by the ops
+//===----------------------------------------------------------------------===//
+
+/// The local checks of an op with one `dim` on a list of grid axes.
+template <typename OpTy> static LogicalResult verifyGroupDimOp(OpTy op) {
+  auto input = op.getInput().getType();
+  if (failed(verifyTensorTypes(op, input, op.getResult().getType())) ||
+      failed(verifyAxesNotEmpty(op, op.getAxes())))
+    return failure();
+  return verifyDim(op, op.getDim(), input.getRank(), "dim");
+}
+
+/// The local checks of a hybrid op: a ring and a Ulysses axis.
+template <typename OpTy> static LogicalResult verifyHybridDimOp(OpTy op) {
+  auto input = op.getInput().getType();
+  if (failed(verifyTensorTypes(op, input, op.getResult().getType())) ||
+      failed(verifyDim(op, op.getDim(), input.getRank(), "dim")))
+    return failure();
+  if (op.getRingAxis() == op.getUlyssesAxis())
+    return op.emitOpError() << "ring axis and ulysses axis are both \""
+                            << op.getRingAxis() << "\"";
+  return success();
+}
+
+/// Local checks of a packed op's `seq_lens` against its dim of `size` (the
+/// global length for a split, dynamic for a gather, whose input dim is a
+/// local piece).
+static LogicalResult verifySeqLens(Operation *op, ArrayRef<int64_t> seqLens,
+                                   int64_t size, int64_t dim) {
+  FailureOr<int64_t> total = verifySum(op, "seq_lens", seqLens);
+  if (failed(total))
+    return failure();
+  int64_t n = ShapedType::isDynamic(size) ? *total : size;
+  return verifyLayoutCheck(op, layout::checkSeqLens(toVector(seqLens), n),
+                           "dim " + Twine(dim) + ": ");
 }
 
 //===----------------------------------------------------------------------===//
@@ -684,30 +737,26 @@ AllToAllOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value AllToAllOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
   FailureOr<int64_t> groupSize = getGroupSize(*this);
   if (failed(groupSize))
     return Value();
-  int64_t p = *groupSize;
   int64_t s = getScatterDim(), g = getGatherDim();
   // The reverse op gathers back the scatter dim: its full length is S, or the
   // sum of the scatter lengths, which the lengths operand carries.
   IntegerAttr gatherSize;
   Value dynamicGatherSize;
   if (!getScatterLengths())
-    std::tie(gatherSize, dynamicGatherSize) = lengthOf(b, loc, getInput(), s);
-  ArrayRef<int64_t> gradShape =
-      cast<ShapedType>(resultGrad.getType()).getShape();
-  SmallVector<int64_t> shape =
-      inferAllToAllShape(gradShape, g, s, p, optionalInt(gatherSize),
-                         static_cast<bool>(dynamicGatherSize),
-                         static_cast<bool>(getGatherLengths()),
-                         static_cast<bool>(getScatterLengths()));
-  Value adjoint = AllToAllOp::create(
-      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
-      getAxesAttr(), b.getI64IntegerAttr(g), b.getI64IntegerAttr(s), gatherSize,
+    std::tie(gatherSize, dynamicGatherSize) =
+        lengthOf(b, getLoc(), getInput(), s);
+  SmallVector<int64_t> shape = inferAllToAllShape(
+      shapeOf(resultGrad), g, s, *groupSize, optionalInt(gatherSize),
+      static_cast<bool>(dynamicGatherSize),
+      static_cast<bool>(getGatherLengths()),
+      static_cast<bool>(getScatterLengths()));
+  return createAdjoint<AllToAllOp>(
+      b, *this, shape, resultGrad, getGridAttr(), getAxesAttr(),
+      b.getI64IntegerAttr(g), b.getI64IntegerAttr(s), gatherSize,
       dynamicGatherSize, getGatherLengths(), getScatterLengths());
-  return castTo(b, loc, adjoint, getInput().getType());
 }
 
 FailureOr<GradFactor> AllToAllOp::getAdjointFactor(SymbolTableCollection &) {
@@ -719,10 +768,7 @@ FailureOr<GradFactor> AllToAllOp::getAdjointFactor(SymbolTableCollection &) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult SplitOp::verify() {
-  auto input = getInput().getType();
-  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
-      failed(verifyAxesNotEmpty(*this, getAxes())) ||
-      failed(verifyDim(*this, getDim(), input.getRank(), "dim")))
+  if (failed(verifyGroupDimOp(*this)))
     return failure();
   if (std::optional<ArrayRef<int64_t>> sizes = getSizes())
     return verifySum(*this, "sizes", *sizes);
@@ -750,43 +796,32 @@ LogicalResult SplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value SplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
   FailureOr<int64_t> groupSize = getGroupSize(*this);
   if (failed(groupSize))
     return Value();
-  int64_t p = *groupSize;
   // Explicit sizes carry over; the split rule's pieces are those of a gather
   // of the input's length.
   IntegerAttr gatherSize;
   Value dynamicGatherSize;
   if (!getSizes())
     std::tie(gatherSize, dynamicGatherSize) =
-        lengthOf(b, loc, getInput(), getDim());
-  ArrayRef<int64_t> gradShape =
-      cast<ShapedType>(resultGrad.getType()).getShape();
+        lengthOf(b, getLoc(), getInput(), getDim());
   SmallVector<int64_t> shape = inferGatherShape(
-      gradShape, getDim(), p, getSizes(), optionalInt(gatherSize),
-      static_cast<bool>(dynamicGatherSize));
-  Value adjoint = GatherOp::create(
-      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
-      getAxesAttr(), getDimAttr(), getSizesAttr(), gatherSize,
-      dynamicGatherSize, GradScaleAttr::get(getContext(), GradScale::none));
-  return castTo(b, loc, adjoint, getInput().getType());
+      shapeOf(resultGrad), getDim(), *groupSize, getSizes(),
+      optionalInt(gatherSize), static_cast<bool>(dynamicGatherSize));
+  return createAdjoint<GatherOp>(
+      b, *this, shape, resultGrad, getGridAttr(), getAxesAttr(), getDimAttr(),
+      getSizesAttr(), gatherSize, dynamicGatherSize,
+      GradScaleAttr::get(getContext(), GradScale::none));
 }
 
 FailureOr<GradFactor>
 SplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
-  if (failed(groupSize))
-    return failure();
-  return scaleFactor(getGradScale(), *groupSize);
+  return scaledFactor(*this, symbolTables, getGradScale());
 }
 
 LogicalResult GatherOp::verify() {
-  auto input = getInput().getType();
-  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
-      failed(verifyAxesNotEmpty(*this, getAxes())) ||
-      failed(verifyDim(*this, getDim(), input.getRank(), "dim")) ||
+  if (failed(verifyGroupDimOp(*this)) ||
       failed(
           verifyGatherSize(*this, getGatherSizeAttr(), getDynamicGatherSize())))
     return failure();
@@ -829,43 +864,28 @@ LogicalResult GatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value GatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
   FailureOr<int64_t> groupSize = getGroupSize(*this);
   if (failed(groupSize))
     return Value();
-  int64_t p = *groupSize;
   // Explicit sizes carry over; a gather_size or equal pieces are the split
   // rule of the gathered length.
-  ArrayRef<int64_t> gradShape =
-      cast<ShapedType>(resultGrad.getType()).getShape();
   SmallVector<int64_t> shape =
-      inferSplitShape(gradShape, getDim(), p, getSizes());
-  Value adjoint = SplitOp::create(
-      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
-      getAxesAttr(), getDimAttr(), getSizesAttr(),
-      GradScaleAttr::get(getContext(), GradScale::none));
-  return castTo(b, loc, adjoint, getInput().getType());
+      inferSplitShape(shapeOf(resultGrad), getDim(), *groupSize, getSizes());
+  return createAdjoint<SplitOp>(
+      b, *this, shape, resultGrad, getGridAttr(), getAxesAttr(), getDimAttr(),
+      getSizesAttr(), GradScaleAttr::get(getContext(), GradScale::none));
 }
 
 FailureOr<GradFactor>
 GatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
-  if (failed(groupSize))
-    return failure();
-  return scaleFactor(getGradScale(), *groupSize);
+  return scaledFactor(*this, symbolTables, getGradScale());
 }
 
 //===----------------------------------------------------------------------===//
 // ZigzagSplitOp and ZigzagGatherOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ZigzagSplitOp::verify() {
-  auto input = getInput().getType();
-  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
-      failed(verifyAxesNotEmpty(*this, getAxes())))
-    return failure();
-  return verifyDim(*this, getDim(), input.getRank(), "dim");
-}
+LogicalResult ZigzagSplitOp::verify() { return verifyGroupDimOp(*this); }
 
 LogicalResult
 ZigzagSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
@@ -883,34 +903,22 @@ ZigzagSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value ZigzagSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
   FailureOr<int64_t> groupSize = getGroupSize(*this);
   if (failed(groupSize))
     return Value();
-  int64_t p = *groupSize;
-  SmallVector<int64_t> shape = inferZigzagGatherShape(
-      cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), p);
-  Value adjoint =
-      ZigzagGatherOp::create(b, loc, withShape(getInput(), shape), resultGrad,
-                             getGridAttr(), getAxesAttr(), getDimAttr());
-  return castTo(b, loc, adjoint, getInput().getType());
+  SmallVector<int64_t> shape =
+      inferZigzagGatherShape(shapeOf(resultGrad), getDim(), *groupSize);
+  return createAdjoint<ZigzagGatherOp>(b, *this, shape, resultGrad,
+                                       getGridAttr(), getAxesAttr(),
+                                       getDimAttr());
 }
 
 FailureOr<GradFactor>
 ZigzagSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
-  if (failed(groupSize))
-    return failure();
-  return GradFactor{1, *groupSize};
+  return scaledFactor(*this, symbolTables, GradScale::down);
 }
 
-LogicalResult ZigzagGatherOp::verify() {
-  auto input = getInput().getType();
-  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
-      failed(verifyAxesNotEmpty(*this, getAxes())))
-    return failure();
-  return verifyDim(*this, getDim(), input.getRank(), "dim");
-}
+LogicalResult ZigzagGatherOp::verify() { return verifyGroupDimOp(*this); }
 
 LogicalResult
 ZigzagGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
@@ -933,50 +941,30 @@ ZigzagGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value ZigzagGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
   FailureOr<int64_t> groupSize = getGroupSize(*this);
   if (failed(groupSize))
     return Value();
-  int64_t p = *groupSize;
-  SmallVector<int64_t> shape = inferZigzagSplitShape(
-      cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), p);
-  Value adjoint =
-      ZigzagSplitOp::create(b, loc, withShape(getInput(), shape), resultGrad,
-                            getGridAttr(), getAxesAttr(), getDimAttr());
-  return castTo(b, loc, adjoint, getInput().getType());
+  SmallVector<int64_t> shape =
+      inferZigzagSplitShape(shapeOf(resultGrad), getDim(), *groupSize);
+  return createAdjoint<ZigzagSplitOp>(b, *this, shape, resultGrad,
+                                      getGridAttr(), getAxesAttr(),
+                                      getDimAttr());
 }
 
 FailureOr<GradFactor>
 ZigzagGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
-  if (failed(groupSize))
-    return failure();
-  return GradFactor{*groupSize, 1};
+  return scaledFactor(*this, symbolTables, GradScale::up);
 }
 
 //===----------------------------------------------------------------------===//
 // PackedSplitOp and PackedGatherOp
 //===----------------------------------------------------------------------===//
 
-/// Local checks of a packed op's `seq_lens` against its dim, when static.
-static LogicalResult verifySeqLens(Operation *op, ArrayRef<int64_t> seqLens,
-                                   int64_t size, int64_t dim) {
-  FailureOr<int64_t> total = verifySum(op, "seq_lens", seqLens);
-  if (failed(total))
-    return failure();
-  int64_t n = ShapedType::isDynamic(size) ? *total : size;
-  return verifyLayoutCheck(op, layout::checkSeqLens(toVector(seqLens), n),
-                           "dim " + Twine(dim) + ": ");
-}
-
 LogicalResult PackedSplitOp::verify() {
-  auto input = getInput().getType();
-  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
-      failed(verifyAxesNotEmpty(*this, getAxes())) ||
-      failed(verifyDim(*this, getDim(), input.getRank(), "dim")))
+  if (failed(verifyGroupDimOp(*this)))
     return failure();
-  return verifySeqLens(*this, getSeqLens(), input.getDimSize(getDim()),
-                       getDim());
+  return verifySeqLens(*this, getSeqLens(),
+                       getInput().getType().getDimSize(getDim()), getDim());
 }
 
 LogicalResult
@@ -992,31 +980,21 @@ PackedSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value PackedSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
   SmallVector<int64_t> shape =
-      inferPackedGatherShape(cast<ShapedType>(resultGrad.getType()).getShape(),
-                             getDim(), getSeqLens());
-  Value adjoint = PackedGatherOp::create(
-      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
-      getAxesAttr(), getDimAttr(), getSeqLensAttr());
-  return castTo(b, loc, adjoint, getInput().getType());
+      inferPackedGatherShape(shapeOf(resultGrad), getDim(), getSeqLens());
+  return createAdjoint<PackedGatherOp>(b, *this, shape, resultGrad,
+                                       getGridAttr(), getAxesAttr(),
+                                       getDimAttr(), getSeqLensAttr());
 }
 
 FailureOr<GradFactor>
 PackedSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
-  if (failed(groupSize))
-    return failure();
-  return GradFactor{1, *groupSize};
+  return scaledFactor(*this, symbolTables, GradScale::down);
 }
 
 LogicalResult PackedGatherOp::verify() {
-  auto input = getInput().getType();
-  if (failed(verifyTensorTypes(*this, input, getResult().getType())) ||
-      failed(verifyAxesNotEmpty(*this, getAxes())) ||
-      failed(verifyDim(*this, getDim(), input.getRank(), "dim")))
+  if (failed(verifyGroupDimOp(*this)))
     return failure();
-  // The input dim is a local piece; the lengths only need to be valid.
   return verifySeqLens(*this, getSeqLens(), ShapedType::kDynamic, getDim());
 }
 
@@ -1038,55 +1016,26 @@ PackedGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value PackedGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
   FailureOr<int64_t> groupSize = getGroupSize(*this);
   if (failed(groupSize))
     return Value();
-  int64_t p = *groupSize;
-  SmallVector<int64_t> shape =
-      inferPackedSplitShape(cast<ShapedType>(resultGrad.getType()).getShape(),
-                            getDim(), p, getSeqLens());
-  Value adjoint = PackedSplitOp::create(
-      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
-      getAxesAttr(), getDimAttr(), getSeqLensAttr());
-  return castTo(b, loc, adjoint, getInput().getType());
+  SmallVector<int64_t> shape = inferPackedSplitShape(
+      shapeOf(resultGrad), getDim(), *groupSize, getSeqLens());
+  return createAdjoint<PackedSplitOp>(b, *this, shape, resultGrad,
+                                      getGridAttr(), getAxesAttr(),
+                                      getDimAttr(), getSeqLensAttr());
 }
 
 FailureOr<GradFactor>
 PackedGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  FailureOr<int64_t> groupSize = getGroupSize(*this, symbolTables);
-  if (failed(groupSize))
-    return failure();
-  return GradFactor{*groupSize, 1};
+  return scaledFactor(*this, symbolTables, GradScale::up);
 }
 
 //===----------------------------------------------------------------------===//
 // Hybrid ops
 //===----------------------------------------------------------------------===//
 
-/// Local checks shared by the hybrid ops.
-template <typename OpTy> static LogicalResult verifyHybrid(OpTy op) {
-  auto input = op.getInput().getType();
-  if (failed(verifyTensorTypes(op, input, op.getResult().getType())) ||
-      failed(verifyDim(op, op.getDim(), input.getRank(), "dim")))
-    return failure();
-  if (op.getRingAxis() == op.getUlyssesAxis())
-    return op.emitOpError() << "ring axis and ulysses axis are both \""
-                            << op.getRingAxis() << "\"";
-  return success();
-}
-
-/// The factor of a hybrid adjoint: `R * U` raised to `sign`.
-template <typename OpTy>
-static FailureOr<GradFactor>
-hybridFactor(OpTy op, SymbolTableCollection &tables, bool multiply) {
-  FailureOr<int64_t> groupSize = getGroupSize(op, tables);
-  if (failed(groupSize))
-    return failure();
-  return multiply ? GradFactor{*groupSize, 1} : GradFactor{1, *groupSize};
-}
-
-LogicalResult HybridSplitOp::verify() { return verifyHybrid(*this); }
+LogicalResult HybridSplitOp::verify() { return verifyHybridDimOp(*this); }
 
 LogicalResult
 HybridSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
@@ -1106,29 +1055,27 @@ HybridSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value HybridSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
   FailureOr<std::pair<int64_t, int64_t>> sizes = lookupHybridSizes(*this);
   if (failed(sizes))
     return Value();
   auto [ring, ulysses] = *sizes;
-  auto [gatherSize, dynamicGatherSize] = lengthOf(b, loc, getInput(), getDim());
+  auto [gatherSize, dynamicGatherSize] =
+      lengthOf(b, getLoc(), getInput(), getDim());
   SmallVector<int64_t> shape = inferHybridGatherShape(
-      cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), ring,
-      ulysses, optionalInt(gatherSize), static_cast<bool>(dynamicGatherSize));
-  Value adjoint = HybridGatherOp::create(
-      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
-      getRingAxisAttr(), getUlyssesAxisAttr(), getDimAttr(), gatherSize,
-      dynamicGatherSize);
-  return castTo(b, loc, adjoint, getInput().getType());
+      shapeOf(resultGrad), getDim(), ring, ulysses, optionalInt(gatherSize),
+      static_cast<bool>(dynamicGatherSize));
+  return createAdjoint<HybridGatherOp>(
+      b, *this, shape, resultGrad, getGridAttr(), getRingAxisAttr(),
+      getUlyssesAxisAttr(), getDimAttr(), gatherSize, dynamicGatherSize);
 }
 
 FailureOr<GradFactor>
 HybridSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return hybridFactor(*this, symbolTables, /*multiply=*/false);
+  return scaledFactor(*this, symbolTables, GradScale::down);
 }
 
 LogicalResult HybridGatherOp::verify() {
-  if (failed(verifyHybrid(*this)))
+  if (failed(verifyHybridDimOp(*this)))
     return failure();
   return verifyGatherSize(*this, getGatherSizeAttr(), getDynamicGatherSize());
 }
@@ -1166,27 +1113,24 @@ HybridGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value HybridGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
   FailureOr<std::pair<int64_t, int64_t>> sizes = lookupHybridSizes(*this);
   if (failed(sizes))
     return Value();
   auto [ring, ulysses] = *sizes;
   SmallVector<int64_t> shape =
-      inferHybridSplitShape(cast<ShapedType>(resultGrad.getType()).getShape(),
-                            getDim(), ring, ulysses);
-  Value adjoint = HybridSplitOp::create(
-      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
-      getRingAxisAttr(), getUlyssesAxisAttr(), getDimAttr());
-  return castTo(b, loc, adjoint, getInput().getType());
+      inferHybridSplitShape(shapeOf(resultGrad), getDim(), ring, ulysses);
+  return createAdjoint<HybridSplitOp>(b, *this, shape, resultGrad,
+                                      getGridAttr(), getRingAxisAttr(),
+                                      getUlyssesAxisAttr(), getDimAttr());
 }
 
 FailureOr<GradFactor>
 HybridGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return hybridFactor(*this, symbolTables, /*multiply=*/true);
+  return scaledFactor(*this, symbolTables, GradScale::up);
 }
 
 LogicalResult HybridPackedSplitOp::verify() {
-  if (failed(verifyHybrid(*this)))
+  if (failed(verifyHybridDimOp(*this)))
     return failure();
   return verifySeqLens(*this, getSeqLens(),
                        getInput().getType().getDimSize(getDim()), getDim());
@@ -1206,23 +1150,20 @@ HybridPackedSplitOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value HybridPackedSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
-  SmallVector<int64_t> shape = inferHybridPackedGatherShape(
-      cast<ShapedType>(resultGrad.getType()).getShape(), getDim(),
-      getSeqLens());
-  Value adjoint = HybridPackedGatherOp::create(
-      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
-      getRingAxisAttr(), getUlyssesAxisAttr(), getDimAttr(), getSeqLensAttr());
-  return castTo(b, loc, adjoint, getInput().getType());
+  SmallVector<int64_t> shape =
+      inferHybridPackedGatherShape(shapeOf(resultGrad), getDim(), getSeqLens());
+  return createAdjoint<HybridPackedGatherOp>(
+      b, *this, shape, resultGrad, getGridAttr(), getRingAxisAttr(),
+      getUlyssesAxisAttr(), getDimAttr(), getSeqLensAttr());
 }
 
 FailureOr<GradFactor>
 HybridPackedSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return hybridFactor(*this, symbolTables, /*multiply=*/false);
+  return scaledFactor(*this, symbolTables, GradScale::down);
 }
 
 LogicalResult HybridPackedGatherOp::verify() {
-  if (failed(verifyHybrid(*this)))
+  if (failed(verifyHybridDimOp(*this)))
     return failure();
   return verifySeqLens(*this, getSeqLens(), ShapedType::kDynamic, getDim());
 }
@@ -1247,23 +1188,20 @@ HybridPackedGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
 }
 
 Value HybridPackedGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
-  Location loc = getLoc();
   FailureOr<std::pair<int64_t, int64_t>> sizes = lookupHybridSizes(*this);
   if (failed(sizes))
     return Value();
   auto [ring, ulysses] = *sizes;
   SmallVector<int64_t> shape = inferHybridPackedSplitShape(
-      cast<ShapedType>(resultGrad.getType()).getShape(), getDim(), ring,
-      ulysses, getSeqLens());
-  Value adjoint = HybridPackedSplitOp::create(
-      b, loc, withShape(getInput(), shape), resultGrad, getGridAttr(),
-      getRingAxisAttr(), getUlyssesAxisAttr(), getDimAttr(), getSeqLensAttr());
-  return castTo(b, loc, adjoint, getInput().getType());
+      shapeOf(resultGrad), getDim(), ring, ulysses, getSeqLens());
+  return createAdjoint<HybridPackedSplitOp>(
+      b, *this, shape, resultGrad, getGridAttr(), getRingAxisAttr(),
+      getUlyssesAxisAttr(), getDimAttr(), getSeqLensAttr());
 }
 
 FailureOr<GradFactor>
 HybridPackedGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return hybridFactor(*this, symbolTables, /*multiply=*/true);
+  return scaledFactor(*this, symbolTables, GradScale::up);
 }
 
 #define GET_OP_CLASSES
