@@ -44,6 +44,9 @@ void seqpar::buildSeqParToLLVMPipeline(
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
+  // A loop may carry a collective's output (a new buffer) to its next
+  // iteration.
+  bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // Output buffers are freed after their last use. Upstream's
   // buffer-deallocation-pipeline would also free escaping buffers, but its
