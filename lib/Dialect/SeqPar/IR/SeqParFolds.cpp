@@ -19,6 +19,8 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
@@ -139,32 +141,35 @@ Length Length::ofDim(Value tensor, int64_t dim) {
   auto type = cast<ShapedType>(tensor.getType());
   if (!type.isDynamicDim(dim))
     return {type.getDimSize(dim), Value(), -1};
+  Length opaque{std::nullopt, tensor, dim};
   Operation *def = tensor.getDefiningOp();
-  if (auto op = dyn_cast_or_null<AllToAllOp>(def)) {
-    if (dim != static_cast<int64_t>(op.getScatterDim()) &&
-        dim != static_cast<int64_t>(op.getGatherDim()))
-      return ofDim(op.getInput(), dim);
-    if (dim == static_cast<int64_t>(op.getGatherDim()) &&
-        op.getDynamicGatherSize())
-      return ofIndex(op.getDynamicGatherSize());
-  } else if (auto op = dyn_cast_or_null<GatherOp>(def)) {
-    if (dim != static_cast<int64_t>(op.getDim()))
-      return ofDim(op.getInput(), dim);
-    if (op.getDynamicGatherSize())
-      return ofIndex(op.getDynamicGatherSize());
-  } else if (auto op = dyn_cast_or_null<HybridGatherOp>(def)) {
-    if (dim != static_cast<int64_t>(op.getDim()))
-      return ofDim(op.getInput(), dim);
-    if (op.getDynamicGatherSize())
-      return ofIndex(op.getDynamicGatherSize());
-  } else if (def && isa<SplitOp, ZigzagSplitOp, ZigzagGatherOp, PackedSplitOp,
-                        PackedGatherOp, HybridSplitOp, HybridPackedSplitOp,
-                        HybridPackedGatherOp>(def)) {
-    auto dimAttr = def->getAttrOfType<IntegerAttr>("dim");
-    if (dimAttr && dimAttr.getInt() != dim)
-      return ofDim(def->getOperand(0), dim);
-  }
-  return {std::nullopt, tensor, dim};
+  if (!def)
+    return opaque;
+  return llvm::TypeSwitch<Operation *, Length>(def)
+      .Case([&](AllToAllOp op) {
+        if (dim != static_cast<int64_t>(op.getScatterDim()) &&
+            dim != static_cast<int64_t>(op.getGatherDim()))
+          return ofDim(op.getInput(), dim);
+        if (dim == static_cast<int64_t>(op.getGatherDim()) &&
+            op.getDynamicGatherSize())
+          return ofIndex(op.getDynamicGatherSize());
+        return opaque;
+      })
+      .Case<GatherOp, HybridGatherOp>([&](auto op) {
+        if (dim != static_cast<int64_t>(op.getDim()))
+          return ofDim(op.getInput(), dim);
+        if (op.getDynamicGatherSize())
+          return ofIndex(op.getDynamicGatherSize());
+        return opaque;
+      })
+      .Case<SplitOp, ZigzagSplitOp, ZigzagGatherOp, PackedSplitOp,
+            PackedGatherOp, HybridSplitOp, HybridPackedSplitOp,
+            HybridPackedGatherOp>([&](auto op) {
+        if (dim != static_cast<int64_t>(op.getDim()))
+          return ofDim(op.getInput(), dim);
+        return opaque;
+      })
+      .Default(opaque);
 }
 
 /// The input of the op that produced `tensor` when that op gathered `dim` by
@@ -266,43 +271,33 @@ static bool areInverse(SplitOp split, GatherOp gather, int64_t groupSize) {
          splitPieces(split, groupSize) == gatherPieces(gather, groupSize);
 }
 static bool areInverse(GatherOp gather, SplitOp split, int64_t groupSize) {
-  return split.getDim() == gather.getDim() &&
-         splitPieces(split, groupSize) == gatherPieces(gather, groupSize);
+  return areInverse(split, gather, groupSize);
 }
 
-/// The zigzag chunks depend only on the length, which the pair preserves.
-static bool areInverse(ZigzagSplitOp a, ZigzagGatherOp b, int64_t) {
-  return a.getDim() == b.getDim();
-}
-static bool areInverse(ZigzagGatherOp a, ZigzagSplitOp b, int64_t) {
-  return a.getDim() == b.getDim();
-}
-
-/// Packed pieces depend only on the sequence lengths.
-static bool areInverse(PackedSplitOp a, PackedGatherOp b, int64_t) {
-  return a.getDim() == b.getDim() && a.getSeqLens() == b.getSeqLens();
-}
-static bool areInverse(PackedGatherOp a, PackedSplitOp b, int64_t) {
-  return a.getDim() == b.getDim() && a.getSeqLens() == b.getSeqLens();
-}
-static bool areInverse(HybridPackedSplitOp a, HybridPackedGatherOp b, int64_t) {
-  return a.getDim() == b.getDim() && a.getSeqLens() == b.getSeqLens();
-}
-static bool areInverse(HybridPackedGatherOp a, HybridPackedSplitOp b, int64_t) {
-  return a.getDim() == b.getDim() && a.getSeqLens() == b.getSeqLens();
-}
-
-/// The hybrid pieces depend only on the global length: the gather must
-/// rebuild the length that was split; a split of a gathered tensor splits the
-/// length that was gathered.
+/// A hybrid split then a hybrid gather: the hybrid pieces depend only on the
+/// global length, so the gather must rebuild the length that was split.
 static bool areInverse(HybridSplitOp a, HybridGatherOp b, int64_t groupSize) {
   if (a.getDim() != b.getDim())
     return false;
   std::optional<Length> gathered = hybridGatherLength(b, groupSize);
   return gathered && *gathered == Length::ofDim(a.getInput(), a.getDim());
 }
-static bool areInverse(HybridGatherOp a, HybridSplitOp b, int64_t) {
-  return a.getDim() == b.getDim();
+
+template <typename OpTy>
+using SeqLensOf = decltype(std::declval<OpTy &>().getSeqLens());
+
+/// The other pairs. Zigzag chunks depend only on the length, which a split
+/// then a gather preserves, and a hybrid split of a hybrid-gathered tensor
+/// splits the length that was gathered; packed pieces, plain or hybrid, depend
+/// only on the sequence lengths, which both ops carry.
+template <typename First, typename Second>
+static bool areInverse(First a, Second b, int64_t) {
+  if (a.getDim() != b.getDim())
+    return false;
+  if constexpr (llvm::is_detected<SeqLensOf, First>::value)
+    return a.getSeqLens() == b.getSeqLens();
+  else
+    return true;
 }
 
 //===----------------------------------------------------------------------===//
