@@ -79,6 +79,11 @@ class SeqPar_GroupOp<string mnemonic, list<Trait> traits = []>
     FlatSymbolRefAttr:$grid,
     StrArrayAttr:$axes
   );
+  /// The arguments and the assembly of an op on one `dim` of its input, which
+  /// every op but `all_to_all` is.
+  dag dimArgs = !con((ins AnyRankedTensor:$input), groupArgs,
+                     (ins I64Attr:$dim));
+  string dimFormat = "$input `on` $grid `` $axes `dim` $dim";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     ::mlir::FlatSymbolRefAttr getGroupGrid() { return getGridAttr(); }
@@ -88,8 +93,8 @@ class SeqPar_GroupOp<string mnemonic, list<Trait> traits = []>
   }];
 }
 
-/// A composite collective over the 2-D group of a ring axis and an Ulysses
-/// axis of one grid.
+/// A differentiable resharding op over the 2-D group of a ring axis and an
+/// Ulysses axis of one grid: one tensor in, one out.
 class SeqPar_HybridOp<string mnemonic, list<Trait> traits = []>
     : SeqPar_Op<mnemonic, !listconcat(traits, [
         Pure, SeqPar_CollectiveOpInterface,
@@ -100,6 +105,13 @@ class SeqPar_HybridOp<string mnemonic, list<Trait> traits = []>
     StrAttr:$ring_axis,
     StrAttr:$ulysses_axis
   );
+  dag dimArgs = !con((ins AnyRankedTensor:$input), groupArgs,
+                     (ins I64Attr:$dim));
+  string dimFormat =
+      "$input `on` $grid `ring` $ring_axis `ulysses` $ulysses_axis `dim` $dim";
+  let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     ::mlir::FlatSymbolRefAttr getGroupGrid() { return getGridAttr(); }
@@ -107,6 +119,15 @@ class SeqPar_HybridOp<string mnemonic, list<Trait> traits = []>
       return {getRingAxis(), getUlyssesAxis()};
     }
   }];
+}
+
+/// A differentiable resharding op over a group: one tensor in, one out.
+class SeqPar_ReshardOp<string mnemonic, list<Trait> traits = []>
+    : SeqPar_GroupOp<mnemonic, !listconcat(traits, [
+        DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>])> {
+  let results = (outs AnyRankedTensor:$result);
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def SeqPar_ExchangeLengthsOp : SeqPar_GroupOp<"exchange_lengths"> {
@@ -133,19 +154,16 @@ def SeqPar_ExchangeLengthsOp : SeqPar_GroupOp<"exchange_lengths"> {
         : tensor<2x?x8x64xbf16> -> tensor<4xi64>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs,
-                       (ins I64Attr:$dim));
+  let arguments = dimArgs;
   let results = (outs 1DTensorOf<[I64]>:$lengths);
   let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `` $axes `dim` $dim attr-dict
+  let assemblyFormat = dimFormat # [{ attr-dict
     `:` type($input) `->` type($lengths)
   }];
 }
 
-def SeqPar_AllToAllOp : SeqPar_GroupOp<"all_to_all", [
-    AttrSizedOperandSegments,
-    DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>]> {
+def SeqPar_AllToAllOp : SeqPar_ReshardOp<"all_to_all", [
+    AttrSizedOperandSegments]> {
   let summary = "the Ulysses all-to-all: scatter one dim, gather another";
   let description = [{
     Every rank holds the whole scatter dim `s` (length `S`) and its own piece
@@ -221,9 +239,6 @@ def SeqPar_AllToAllOp : SeqPar_GroupOp<"all_to_all", [
     Optional<1DTensorOf<[I64]>>:$scatter_lengths,
     Optional<1DTensorOf<[I64]>>:$gather_lengths
   ));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
   let assemblyFormat = [{
     $input `on` $grid `` $axes `scatter` $scatter_dim `gather` $gather_dim
     (`gather_size` custom<GatherSize>($dynamic_gather_size, $gather_size)^)?
@@ -233,8 +248,7 @@ def SeqPar_AllToAllOp : SeqPar_GroupOp<"all_to_all", [
   }];
 }
 
-def SeqPar_SplitOp : SeqPar_GroupOp<"split", [
-    DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>]> {
+def SeqPar_SplitOp : SeqPar_ReshardOp<"split"> {
   let summary = "keep this rank's slice of one dim";
   let description = [{
     Rank `r` of the group keeps the slice `[offset, +sizes[r])` of dim `dim`,
@@ -265,23 +279,17 @@ def SeqPar_SplitOp : SeqPar_GroupOp<"split", [
         : tensor<2x1024x64xf32> -> tensor<2x?x64xf32>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs, (ins
-    I64Attr:$dim,
+  let arguments = !con(dimArgs, (ins
     OptionalAttr<DenseI64ArrayAttr>:$sizes,
     DefaultValuedAttr<SeqPar_GradScaleAttr, "::seqpar::GradScale::none">:
         $grad_scale
   ));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `` $axes `dim` $dim (`sizes` $sizes^)?
+  let assemblyFormat = dimFormat # [{ (`sizes` $sizes^)?
     (`grad_scale` `` $grad_scale^)? attr-dict `:` type($input) `->` type($result)
   }];
 }
 
-def SeqPar_GatherOp : SeqPar_GroupOp<"gather", [
-    DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>]> {
+def SeqPar_GatherOp : SeqPar_ReshardOp<"gather"> {
   let summary = "concatenate every rank's tensor along one dim";
   let description = [{
     The result, on every rank of the group, is the concatenation along `dim`
@@ -316,26 +324,20 @@ def SeqPar_GatherOp : SeqPar_GroupOp<"gather", [
         : tensor<2x?x64xf32> -> tensor<2x?x64xf32>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs, (ins
-    I64Attr:$dim,
+  let arguments = !con(dimArgs, (ins
     OptionalAttr<DenseI64ArrayAttr>:$sizes,
     OptionalAttr<I64Attr>:$gather_size,
     Optional<Index>:$dynamic_gather_size,
     DefaultValuedAttr<SeqPar_GradScaleAttr, "::seqpar::GradScale::none">:
         $grad_scale
   ));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `` $axes `dim` $dim (`sizes` $sizes^)?
+  let assemblyFormat = dimFormat # [{ (`sizes` $sizes^)?
     (`gather_size` custom<GatherSize>($dynamic_gather_size, $gather_size)^)?
     (`grad_scale` `` $grad_scale^)? attr-dict `:` type($input) `->` type($result)
   }];
 }
 
-def SeqPar_ZigzagSplitOp : SeqPar_GroupOp<"zigzag_split", [
-    DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>]> {
+def SeqPar_ZigzagSplitOp : SeqPar_ReshardOp<"zigzag_split"> {
   let summary = "load-balanced ring-attention split: chunks r and 2P-1-r";
   let description = [{
     Cuts dim `dim` (length `2P * c`) into `2P` chunks of `c` elements; group
@@ -361,19 +363,13 @@ def SeqPar_ZigzagSplitOp : SeqPar_GroupOp<"zigzag_split", [
         : tensor<2x1024x64xbf16> -> tensor<2x512x64xbf16>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs,
-                       (ins I64Attr:$dim));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `` $axes `dim` $dim attr-dict
+  let arguments = dimArgs;
+  let assemblyFormat = dimFormat # [{ attr-dict
     `:` type($input) `->` type($result)
   }];
 }
 
-def SeqPar_ZigzagGatherOp : SeqPar_GroupOp<"zigzag_gather", [
-    DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>]> {
+def SeqPar_ZigzagGatherOp : SeqPar_ReshardOp<"zigzag_gather"> {
   let summary = "inverse of zigzag_split: rebuild the chunks in order";
   let description = [{
     Every group rank `r` holds chunks `r` and `2P-1-r` of `c` elements each
@@ -399,19 +395,13 @@ def SeqPar_ZigzagGatherOp : SeqPar_GroupOp<"zigzag_gather", [
         : tensor<2x512x64xbf16> -> tensor<2x1024x64xbf16>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs,
-                       (ins I64Attr:$dim));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `` $axes `dim` $dim attr-dict
+  let arguments = dimArgs;
+  let assemblyFormat = dimFormat # [{ attr-dict
     `:` type($input) `->` type($result)
   }];
 }
 
-def SeqPar_PackedSplitOp : SeqPar_GroupOp<"packed_split", [
-    DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>]> {
+def SeqPar_PackedSplitOp : SeqPar_ReshardOp<"packed_split"> {
   let summary = "split every packed variable-length sequence over a group";
   let description = [{
     Dim `dim` holds sequences of lengths `seq_lens = [L_0, L_1, ...]`
@@ -442,21 +432,13 @@ def SeqPar_PackedSplitOp : SeqPar_GroupOp<"packed_split", [
         : tensor<9x64xf32> -> tensor<?x64xf32>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs, (ins
-    I64Attr:$dim,
-    DenseI64ArrayAttr:$seq_lens
-  ));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `` $axes `dim` $dim `seq_lens` $seq_lens attr-dict
+  let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
+  let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
   }];
 }
 
-def SeqPar_PackedGatherOp : SeqPar_GroupOp<"packed_gather", [
-    DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>]> {
+def SeqPar_PackedGatherOp : SeqPar_ReshardOp<"packed_gather"> {
   let summary = "rebuild packed variable-length sequences from their pieces";
   let description = [{
     The inverse of `packed_split` with the same `seq_lens`: every group rank
@@ -483,15 +465,8 @@ def SeqPar_PackedGatherOp : SeqPar_GroupOp<"packed_gather", [
         : tensor<5x64xf32> -> tensor<10x64xf32>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs, (ins
-    I64Attr:$dim,
-    DenseI64ArrayAttr:$seq_lens
-  ));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `` $axes `dim` $dim `seq_lens` $seq_lens attr-dict
+  let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
+  let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
   }];
 }
@@ -531,14 +506,9 @@ def SeqPar_HybridSplitOp : SeqPar_HybridOp<"hybrid_split"> {
         : tensor<2x1024x64xf32> -> tensor<2x128x64xf32>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs,
-                       (ins I64Attr:$dim));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `ring` $ring_axis `ulysses` $ulysses_axis `dim` $dim
-    attr-dict `:` type($input) `->` type($result)
+  let arguments = dimArgs;
+  let assemblyFormat = dimFormat # [{ attr-dict
+    `:` type($input) `->` type($result)
   }];
 }
 
@@ -571,16 +541,11 @@ def SeqPar_HybridGatherOp : SeqPar_HybridOp<"hybrid_gather"> {
         gather_size 24 : tensor<2x?x64xf32> -> tensor<2x24x64xf32>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs, (ins
-    I64Attr:$dim,
+  let arguments = !con(dimArgs, (ins
     OptionalAttr<I64Attr>:$gather_size,
     Optional<Index>:$dynamic_gather_size
   ));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `ring` $ring_axis `ulysses` $ulysses_axis `dim` $dim
+  let assemblyFormat = dimFormat # [{
     (`gather_size` custom<GatherSize>($dynamic_gather_size, $gather_size)^)?
     attr-dict `:` type($input) `->` type($result)
   }];
@@ -615,16 +580,9 @@ def SeqPar_HybridPackedSplitOp : SeqPar_HybridOp<"hybrid_packed_split"> {
         dim 0 seq_lens [16, 8] : tensor<24x64xf32> -> tensor<3x64xf32>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs, (ins
-    I64Attr:$dim,
-    DenseI64ArrayAttr:$seq_lens
-  ));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `ring` $ring_axis `ulysses` $ulysses_axis `dim` $dim
-    `seq_lens` $seq_lens attr-dict `:` type($input) `->` type($result)
+  let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
+  let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
+    `:` type($input) `->` type($result)
   }];
 }
 
@@ -655,16 +613,9 @@ def SeqPar_HybridPackedGatherOp : SeqPar_HybridOp<"hybrid_packed_gather"> {
         dim 0 seq_lens [16, 8] : tensor<3x64xf32> -> tensor<24x64xf32>
     ```
   }];
-  let arguments = !con((ins AnyRankedTensor:$input), groupArgs, (ins
-    I64Attr:$dim,
-    DenseI64ArrayAttr:$seq_lens
-  ));
-  let results = (outs AnyRankedTensor:$result);
-  let hasFolder = 1;
-  let hasCanonicalizer = 1;
-  let assemblyFormat = [{
-    $input `on` $grid `ring` $ring_axis `ulysses` $ulysses_axis `dim` $dim
-    `seq_lens` $seq_lens attr-dict `:` type($input) `->` type($result)
+  let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
+  let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
+    `:` type($input) `->` type($result)
   }];
 }
 
