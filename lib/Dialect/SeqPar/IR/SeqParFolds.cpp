@@ -369,7 +369,8 @@ struct CancelInversePair : public OpRewritePattern<Second> {
     if (!first || !sameGroup(first, op))
       return rewriter.notifyMatchFailure(op, "not after its inverse");
     FailureOr<int64_t> size = getGroupSize(op);
-    if (failed(size) || !areInverse(first, op, *size) || !factorsCancel(first, op))
+    if (failed(size) || !areInverse(first, op, *size) ||
+        !factorsCancel(first, op))
       return rewriter.notifyMatchFailure(op, "pieces or scales differ");
     replaceWithValue(rewriter, op, first.getInput());
     return success();
@@ -396,7 +397,8 @@ struct CancelAllToAllPair : public OpRewritePattern<AllToAllOp> {
         op.getGatherDim() != first.getScatterDim())
       return rewriter.notifyMatchFailure(op, "not after its adjoint");
     FailureOr<int64_t> size = getGroupSize(op);
-    if (failed(size) || scatterPieces(op, *size) != gatherPieces(first, *size) ||
+    if (failed(size) ||
+        scatterPieces(op, *size) != gatherPieces(first, *size) ||
         gatherPieces(op, *size) != scatterPieces(first, *size))
       return rewriter.notifyMatchFailure(op, "pieces differ");
     replaceWithValue(rewriter, op, first.getInput());

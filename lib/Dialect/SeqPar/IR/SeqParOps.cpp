@@ -66,11 +66,15 @@ static std::string formatRankSizes(const std::vector<int64_t> &sizes) {
   constexpr size_t kShown = 8;
   if (sizes.size() <= 2 * kShown)
     return layout::str(sizes);
-  std::vector<int64_t> head(sizes.begin(), sizes.begin() + kShown);
-  std::vector<int64_t> tail(sizes.end() - kShown, sizes.end());
-  std::string headText = layout::str(head), tailText = layout::str(tail);
-  return headText.substr(0, headText.size() - 1) + ", ..., " +
-         tailText.substr(1) + " (" + std::to_string(sizes.size()) + " ranks)";
+  ArrayRef<int64_t> all(sizes);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << '[';
+  llvm::interleaveComma(all.take_front(kShown), os);
+  os << ", ..., ";
+  llvm::interleaveComma(all.take_back(kShown), os);
+  os << "] (" << sizes.size() << " ranks)";
+  return text;
 }
 
 static std::optional<int64_t> checkedSum(ArrayRef<int64_t> values) {
@@ -282,10 +286,11 @@ static void printGatherSize(OpAsmPrinter &printer, Operation *,
 /// Looks up the grid and the axes of a group. Reports what does not resolve
 /// on `op` when `diagnose` is set; the adjoints and folds run on verified IR
 /// and only need to stay safe on anything else.
-static FailureOr<ResolvedGroup>
-lookupGroup(Operation *op, FlatSymbolRefAttr gridName,
-            ArrayRef<StringRef> axisNames, SymbolTableCollection &symbolTables,
-            bool diagnose) {
+static FailureOr<ResolvedGroup> lookupGroup(Operation *op,
+                                            FlatSymbolRefAttr gridName,
+                                            ArrayRef<StringRef> axisNames,
+                                            SymbolTableCollection &symbolTables,
+                                            bool diagnose) {
   auto grid = symbolTables.lookupNearestSymbolFrom<GridOp>(op, gridName);
   if (!grid) {
     if (diagnose)
@@ -542,9 +547,8 @@ template <typename AdjointOpTy, typename OpTy, typename... Args>
 static Value createAdjoint(OpBuilder &b, OpTy op, ArrayRef<int64_t> shape,
                            Value resultGrad, Args &&...args) {
   auto inputType = cast<RankedTensorType>(op.getInput().getType());
-  Value adjoint =
-      AdjointOpTy::create(b, op.getLoc(), inputType.clone(shape), resultGrad,
-                          std::forward<Args>(args)...);
+  Value adjoint = AdjointOpTy::create(b, op.getLoc(), inputType.clone(shape),
+                                      resultGrad, std::forward<Args>(args)...);
   if (adjoint.getType() == inputType)
     return adjoint;
   return tensor::CastOp::create(b, op.getLoc(), inputType, adjoint);
@@ -908,9 +912,8 @@ Value ZigzagSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
     return Value();
   SmallVector<int64_t> shape =
       inferZigzagGatherShape(shapeOf(resultGrad), getDim(), *groupSize);
-  return createAdjoint<ZigzagGatherOp>(b, *this, shape, resultGrad,
-                                       getGridAttr(), getAxesAttr(),
-                                       getDimAttr());
+  return createAdjoint<ZigzagGatherOp>(
+      b, *this, shape, resultGrad, getGridAttr(), getAxesAttr(), getDimAttr());
 }
 
 FailureOr<GradFactor>
@@ -946,9 +949,8 @@ Value ZigzagGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
     return Value();
   SmallVector<int64_t> shape =
       inferZigzagSplitShape(shapeOf(resultGrad), getDim(), *groupSize);
-  return createAdjoint<ZigzagSplitOp>(b, *this, shape, resultGrad,
-                                      getGridAttr(), getAxesAttr(),
-                                      getDimAttr());
+  return createAdjoint<ZigzagSplitOp>(
+      b, *this, shape, resultGrad, getGridAttr(), getAxesAttr(), getDimAttr());
 }
 
 FailureOr<GradFactor>
