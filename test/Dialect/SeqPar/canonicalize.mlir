@@ -409,3 +409,31 @@ func.func @negative_zigzag_packed_hybrid(%x: tensor<16x3xf32>,
       : tensor<?x3xf32> -> tensor<?x3xf32>
   return %e, %3, %5 : tensor<16x3xf32>, tensor<24x4xbf16>, tensor<?x3xf32>
 }
+
+// CHECK-LABEL: func @negative_inverse_pair_attrs
+func.func @negative_inverse_pair_attrs(%x: tensor<16x16xf32>,
+                                       %p: tensor<24x4xbf16>)
+    -> (tensor<8x32xf32>, tensor<24x4xbf16>, tensor<128x2xf32>) {
+  // Another dim.
+  // CHECK: seqpar.zigzag_split
+  // CHECK: seqpar.zigzag_gather
+  %0 = seqpar.zigzag_split %x on @cp["ring"] dim 0
+      : tensor<16x16xf32> -> tensor<8x16xf32>
+  %1 = seqpar.zigzag_gather %0 on @cp["ring"] dim 1
+      : tensor<8x16xf32> -> tensor<8x32xf32>
+  // Other sequence lengths.
+  // CHECK: seqpar.hybrid_packed_split
+  // CHECK: seqpar.hybrid_packed_gather
+  %2 = seqpar.hybrid_packed_split %p on @cp ring "ring" ulysses "ulysses"
+      dim 0 seq_lens [16, 8] : tensor<24x4xbf16> -> tensor<3x4xbf16>
+  %3 = seqpar.hybrid_packed_gather %2 on @cp ring "ring" ulysses "ulysses"
+      dim 0 seq_lens [8, 16] : tensor<3x4xbf16> -> tensor<24x4xbf16>
+  // Another dim.
+  // CHECK: seqpar.hybrid_gather
+  // CHECK: seqpar.hybrid_split
+  %4 = seqpar.hybrid_gather %x on @cp ring "ring" ulysses "ulysses" dim 0
+      : tensor<16x16xf32> -> tensor<128x16xf32>
+  %5 = seqpar.hybrid_split %4 on @cp ring "ring" ulysses "ulysses" dim 1
+      : tensor<128x16xf32> -> tensor<128x2xf32>
+  return %1, %3, %5 : tensor<8x32xf32>, tensor<24x4xbf16>, tensor<128x2xf32>
+}
