@@ -73,6 +73,17 @@ func.func @duplicate_axis(%x: tensor<8xf32>) {
 
 // -----
 
+// The repeated axis is reported before the group size, whose product would
+// overflow int64.
+seqpar.grid @g(axes = ["a" = 2147483647])
+func.func @duplicate_axis_of_large_grid(%x: tensor<8xf32>) {
+  // expected-error @+1 {{'seqpar.split' op invalid group of grid @g: axis 0 is listed twice in [0, 0, 0]}}
+  %0 = seqpar.split %x on @g["a", "a", "a"] dim 0 : tensor<8xf32> -> tensor<?xf32>
+  return
+}
+
+// -----
+
 seqpar.grid @g(axes = ["a" = 4])
 func.func @no_axes(%x: tensor<8xf32>) {
   // expected-error @+1 {{'seqpar.split' op expected at least one grid axis}}

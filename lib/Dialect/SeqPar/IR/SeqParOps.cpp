@@ -309,8 +309,17 @@ static FailureOr<ResolvedGroup> lookupGroup(Operation *op,
     }
     group.axes.push_back(*index);
   }
-  // The grid verifier bounds the number of ranks, so this cannot overflow.
-  group.size = grid.getLayoutGrid().groupSize(toVector(group.axes));
+  layout::Grid layoutGrid = grid.getLayoutGrid();
+  std::vector<int64_t> axes = toVector(group.axes);
+  if (std::string error = layoutGrid.checkAxes(axes); !error.empty()) {
+    if (diagnose)
+      op->emitOpError() << "invalid group of grid @" << gridName.getValue()
+                        << ": " << error;
+    return failure();
+  }
+  // Distinct axes multiply to at most the grid's rank count, which the grid
+  // verifier bounds, so this cannot overflow; a repeated axis could.
+  group.size = layoutGrid.groupSize(axes);
   return group;
 }
 
@@ -321,10 +330,6 @@ seqpar::resolveGroup(Operation *op, FlatSymbolRefAttr gridName,
   FailureOr<ResolvedGroup> group =
       lookupGroup(op, gridName, axisNames, symbolTables, /*diagnose=*/true);
   if (failed(group))
-    return failure();
-  if (failed(verifyLayoutCheck(
-          op, group->grid.getLayoutGrid().checkAxes(toVector(group->axes)),
-          "invalid group of grid @" + gridName.getValue() + ": ")))
     return failure();
   if (group->size > kMaxGroupSize)
     return op->emitOpError()
