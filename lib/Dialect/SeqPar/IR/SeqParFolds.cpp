@@ -248,17 +248,6 @@ static PieceSpec gatherPieces(GatherOp op, int64_t groupSize) {
                       Value());
 }
 
-/// The global length a hybrid gather rebuilds, when known.
-static std::optional<Length> hybridGatherLength(HybridGatherOp op,
-                                                int64_t groupSize) {
-  if (op.getGatherSizeAttr() || op.getDynamicGatherSize())
-    return Length::ofSize(op.getGatherSizeAttr(), op.getDynamicGatherSize());
-  int64_t local = op.getInput().getType().getDimSize(op.getDim());
-  if (ShapedType::isDynamic(local))
-    return std::nullopt;
-  return Length{local * groupSize, Value(), -1};
-}
-
 //===----------------------------------------------------------------------===//
 // Inverse pairs. Each returns whether `second(first(x))` is provably `x`, the
 // group being the same; the scales are checked separately.
@@ -275,12 +264,13 @@ static bool areInverse(GatherOp gather, SplitOp split, int64_t groupSize) {
 }
 
 /// A hybrid split then a hybrid gather: the hybrid pieces depend only on the
-/// global length, so the gather must rebuild the length that was split.
-static bool areInverse(HybridSplitOp a, HybridGatherOp b, int64_t groupSize) {
-  if (a.getDim() != b.getDim())
-    return false;
-  std::optional<Length> gathered = hybridGatherLength(b, groupSize);
-  return gathered && *gathered == Length::ofDim(a.getInput(), a.getDim());
+/// global length, so the gather must rebuild the length that was split. The
+/// verified result type holds that length where it is static, and Length
+/// reads a dynamic gather_size through the gather.
+static bool areInverse(HybridSplitOp a, HybridGatherOp b, int64_t) {
+  return a.getDim() == b.getDim() &&
+         Length::ofDim(b.getResult(), b.getDim()) ==
+             Length::ofDim(a.getInput(), a.getDim());
 }
 
 template <typename OpTy>

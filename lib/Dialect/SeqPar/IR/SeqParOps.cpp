@@ -936,16 +936,16 @@ ZigzagGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
   int64_t p = *groupSize;
   ArrayRef<int64_t> shape = getInput().getType().getShape();
   int64_t d = getDim();
-  if (!ShapedType::isDynamic(shape[d])) {
-    if (failed(verifyTimesRanks(*this, d, shape[d], p)) ||
-        failed(verifyLayoutCheck(*this, layout::checkZigzag(shape[d] * p, p),
-                                 "input dim " + Twine(d) + " of size " +
-                                     Twine(shape[d]) + " gathers to " +
-                                     Twine(shape[d] * p) + ": ")))
-      return failure();
-  }
-  return verifyResultShape(*this, inferZigzagGatherShape(shape, d, p),
-                           getResult().getType());
+  if (failed(verifyTimesRanks(*this, d, shape[d], p)))
+    return failure();
+  SmallVector<int64_t> expected = inferZigzagGatherShape(shape, d, p);
+  if (!ShapedType::isDynamic(expected[d]) &&
+      failed(verifyLayoutCheck(*this, layout::checkZigzag(expected[d], p),
+                               "input dim " + Twine(d) + " of size " +
+                                   Twine(shape[d]) + " gathers to " +
+                                   Twine(expected[d]) + ": ")))
+    return failure();
+  return verifyResultShape(*this, expected, getResult().getType());
 }
 
 Value ZigzagGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
@@ -1095,28 +1095,28 @@ HybridGatherOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
   auto [ring, ulysses] = *sizes;
   ArrayRef<int64_t> shape = getInput().getType().getShape();
   int64_t d = getDim();
-  const Twine ringPrefix = "gathered length over the ring axis: ";
-  if (std::optional<int64_t> n = optionalInt(getGatherSizeAttr())) {
-    if (failed(verifyLayoutCheck(*this, layout::checkZigzag(*n, ring),
-                                 ringPrefix)) ||
+  std::optional<int64_t> gatherSize = optionalInt(getGatherSizeAttr());
+  if (!gatherSize && !getDynamicGatherSize() &&
+      failed(verifyTimesRanks(*this, d, shape[d], ring * ulysses)))
+    return failure();
+  SmallVector<int64_t> expected =
+      inferHybridGatherShape(shape, d, ring, ulysses, gatherSize,
+                             static_cast<bool>(getDynamicGatherSize()));
+  // The gathered length, where static, is one the hybrid split can produce;
+  // with a gather_size, the static input dim must be every rank's piece of it.
+  int64_t n = expected[d];
+  if (!ShapedType::isDynamic(n)) {
+    if (failed(verifyLayoutCheck(*this, layout::checkZigzag(n, ring),
+                                 "gathered length over the ring axis: ")))
+      return failure();
+    if (gatherSize &&
         failed(verifyLocalLength(
             *this, d, shape[d],
-            layout::hybridShardMap(layout::zigzagShardMap(*n, ring), ulysses)
+            layout::hybridShardMap(layout::zigzagShardMap(n, ring), ulysses)
                 .localSizes())))
       return failure();
-  } else if (!getDynamicGatherSize() && !ShapedType::isDynamic(shape[d])) {
-    if (failed(verifyTimesRanks(*this, d, shape[d], ring * ulysses)) ||
-        failed(verifyLayoutCheck(
-            *this, layout::checkZigzag(shape[d] * ring * ulysses, ring),
-            ringPrefix)))
-      return failure();
   }
-  return verifyResultShape(
-      *this,
-      inferHybridGatherShape(shape, d, ring, ulysses,
-                             optionalInt(getGatherSizeAttr()),
-                             static_cast<bool>(getDynamicGatherSize())),
-      getResult().getType());
+  return verifyResultShape(*this, expected, getResult().getType());
 }
 
 Value HybridGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
