@@ -560,7 +560,8 @@ static Value createAdjoint(OpBuilder &b, OpTy op, ArrayRef<int64_t> shape,
 }
 
 /// The adjoint factor of an op that scales the gradient by its group size as
-/// `scale` says.
+/// `scale` says: the body of the getAdjointFactor that SeqParOps.td generates
+/// from each op's `adjointScale`.
 static FailureOr<GradFactor> scaledFactor(CollectiveOpInterface op,
                                           SymbolTableCollection &symbolTables,
                                           GradScale scale) {
@@ -824,11 +825,6 @@ Value SplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
       GradScaleAttr::get(getContext(), GradScale::none));
 }
 
-FailureOr<GradFactor>
-SplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return scaledFactor(*this, symbolTables, getGradScale());
-}
-
 LogicalResult GatherOp::verify() {
   if (failed(verifyGroupDimOp(*this)) ||
       failed(
@@ -885,11 +881,6 @@ Value GatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
       getSizesAttr(), GradScaleAttr::get(getContext(), GradScale::none));
 }
 
-FailureOr<GradFactor>
-GatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return scaledFactor(*this, symbolTables, getGradScale());
-}
-
 //===----------------------------------------------------------------------===//
 // ZigzagSplitOp and ZigzagGatherOp
 //===----------------------------------------------------------------------===//
@@ -919,11 +910,6 @@ Value ZigzagSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
       inferZigzagGatherShape(shapeOf(resultGrad), getDim(), *groupSize);
   return createAdjoint<ZigzagGatherOp>(
       b, *this, shape, resultGrad, getGridAttr(), getAxesAttr(), getDimAttr());
-}
-
-FailureOr<GradFactor>
-ZigzagSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return scaledFactor(*this, symbolTables, GradScale::down);
 }
 
 LogicalResult ZigzagGatherOp::verify() { return verifyGroupDimOp(*this); }
@@ -958,11 +944,6 @@ Value ZigzagGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
       b, *this, shape, resultGrad, getGridAttr(), getAxesAttr(), getDimAttr());
 }
 
-FailureOr<GradFactor>
-ZigzagGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return scaledFactor(*this, symbolTables, GradScale::up);
-}
-
 //===----------------------------------------------------------------------===//
 // PackedSplitOp and PackedGatherOp
 //===----------------------------------------------------------------------===//
@@ -992,11 +973,6 @@ Value PackedSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   return createAdjoint<PackedGatherOp>(b, *this, shape, resultGrad,
                                        getGridAttr(), getAxesAttr(),
                                        getDimAttr(), getSeqLensAttr());
-}
-
-FailureOr<GradFactor>
-PackedSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return scaledFactor(*this, symbolTables, GradScale::down);
 }
 
 LogicalResult PackedGatherOp::verify() {
@@ -1031,11 +1007,6 @@ Value PackedGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   return createAdjoint<PackedSplitOp>(b, *this, shape, resultGrad,
                                       getGridAttr(), getAxesAttr(),
                                       getDimAttr(), getSeqLensAttr());
-}
-
-FailureOr<GradFactor>
-PackedGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return scaledFactor(*this, symbolTables, GradScale::up);
 }
 
 //===----------------------------------------------------------------------===//
@@ -1074,11 +1045,6 @@ Value HybridSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   return createAdjoint<HybridGatherOp>(
       b, *this, shape, resultGrad, getGridAttr(), getRingAxisAttr(),
       getUlyssesAxisAttr(), getDimAttr(), gatherSize, dynamicGatherSize);
-}
-
-FailureOr<GradFactor>
-HybridSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return scaledFactor(*this, symbolTables, GradScale::down);
 }
 
 LogicalResult HybridGatherOp::verify() {
@@ -1131,11 +1097,6 @@ Value HybridGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
                                       getUlyssesAxisAttr(), getDimAttr());
 }
 
-FailureOr<GradFactor>
-HybridGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return scaledFactor(*this, symbolTables, GradScale::up);
-}
-
 LogicalResult HybridPackedSplitOp::verify() {
   if (failed(verifyHybridDimOp(*this)))
     return failure();
@@ -1162,11 +1123,6 @@ Value HybridPackedSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   return createAdjoint<HybridPackedGatherOp>(
       b, *this, shape, resultGrad, getGridAttr(), getRingAxisAttr(),
       getUlyssesAxisAttr(), getDimAttr(), getSeqLensAttr());
-}
-
-FailureOr<GradFactor>
-HybridPackedSplitOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return scaledFactor(*this, symbolTables, GradScale::down);
 }
 
 LogicalResult HybridPackedGatherOp::verify() {
@@ -1204,11 +1160,6 @@ Value HybridPackedGatherOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   return createAdjoint<HybridPackedSplitOp>(
       b, *this, shape, resultGrad, getGridAttr(), getRingAxisAttr(),
       getUlyssesAxisAttr(), getDimAttr(), getSeqLensAttr());
-}
-
-FailureOr<GradFactor>
-HybridPackedGatherOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
-  return scaledFactor(*this, symbolTables, GradScale::up);
 }
 
 #define GET_OP_CLASSES

@@ -17,7 +17,19 @@ include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 class SeqPar_Op<string mnemonic, list<Trait> traits = []>
-    : Op<SeqPar_Dialect, mnemonic, traits>;
+    : Op<SeqPar_Dialect, mnemonic, traits> {
+  /// How the adjoint of a differentiable op scales the gradient by the group
+  /// size: a C++ expression of type GradScale, from which getAdjointFactor is
+  /// defined. Ops that leave it empty define getAdjointFactor in C++, if they
+  /// have one.
+  string adjointScale = "";
+  let extraClassDefinition = !if(!empty(adjointScale), "", [{
+    ::mlir::FailureOr<::seqpar::GradFactor>
+    $cppClass::getAdjointFactor(::mlir::SymbolTableCollection &symbolTables) {
+      return scaledFactor(*this, symbolTables, }] # adjointScale # [{);
+    }
+  }]);
+}
 
 //===----------------------------------------------------------------------===//
 // Grid
@@ -279,6 +291,7 @@ def SeqPar_SplitOp : SeqPar_ReshardOp<"split"> {
         : tensor<2x1024x64xf32> -> tensor<2x?x64xf32>
     ```
   }];
+  let adjointScale = "getGradScale()";
   let arguments = !con(dimArgs, (ins
     OptionalAttr<DenseI64ArrayAttr>:$sizes,
     DefaultValuedAttr<SeqPar_GradScaleAttr, "::seqpar::GradScale::none">:
@@ -324,6 +337,7 @@ def SeqPar_GatherOp : SeqPar_ReshardOp<"gather"> {
         : tensor<2x?x64xf32> -> tensor<2x?x64xf32>
     ```
   }];
+  let adjointScale = "getGradScale()";
   let arguments = !con(dimArgs, (ins
     OptionalAttr<DenseI64ArrayAttr>:$sizes,
     OptionalAttr<I64Attr>:$gather_size,
@@ -363,6 +377,7 @@ def SeqPar_ZigzagSplitOp : SeqPar_ReshardOp<"zigzag_split"> {
         : tensor<2x1024x64xbf16> -> tensor<2x512x64xbf16>
     ```
   }];
+  let adjointScale = "::seqpar::GradScale::down";
   let arguments = dimArgs;
   let assemblyFormat = dimFormat # [{ attr-dict
     `:` type($input) `->` type($result)
@@ -395,6 +410,7 @@ def SeqPar_ZigzagGatherOp : SeqPar_ReshardOp<"zigzag_gather"> {
         : tensor<2x512x64xbf16> -> tensor<2x1024x64xbf16>
     ```
   }];
+  let adjointScale = "::seqpar::GradScale::up";
   let arguments = dimArgs;
   let assemblyFormat = dimFormat # [{ attr-dict
     `:` type($input) `->` type($result)
@@ -432,6 +448,7 @@ def SeqPar_PackedSplitOp : SeqPar_ReshardOp<"packed_split"> {
         : tensor<9x64xf32> -> tensor<?x64xf32>
     ```
   }];
+  let adjointScale = "::seqpar::GradScale::down";
   let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
   let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
@@ -465,6 +482,7 @@ def SeqPar_PackedGatherOp : SeqPar_ReshardOp<"packed_gather"> {
         : tensor<5x64xf32> -> tensor<10x64xf32>
     ```
   }];
+  let adjointScale = "::seqpar::GradScale::up";
   let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
   let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
@@ -506,6 +524,7 @@ def SeqPar_HybridSplitOp : SeqPar_HybridOp<"hybrid_split"> {
         : tensor<2x1024x64xf32> -> tensor<2x128x64xf32>
     ```
   }];
+  let adjointScale = "::seqpar::GradScale::down";
   let arguments = dimArgs;
   let assemblyFormat = dimFormat # [{ attr-dict
     `:` type($input) `->` type($result)
@@ -541,6 +560,7 @@ def SeqPar_HybridGatherOp : SeqPar_HybridOp<"hybrid_gather"> {
         gather_size 24 : tensor<2x?x64xf32> -> tensor<2x24x64xf32>
     ```
   }];
+  let adjointScale = "::seqpar::GradScale::up";
   let arguments = !con(dimArgs, (ins
     OptionalAttr<I64Attr>:$gather_size,
     Optional<Index>:$dynamic_gather_size
@@ -580,6 +600,7 @@ def SeqPar_HybridPackedSplitOp : SeqPar_HybridOp<"hybrid_packed_split"> {
         dim 0 seq_lens [16, 8] : tensor<24x64xf32> -> tensor<3x64xf32>
     ```
   }];
+  let adjointScale = "::seqpar::GradScale::down";
   let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
   let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
@@ -613,6 +634,7 @@ def SeqPar_HybridPackedGatherOp : SeqPar_HybridOp<"hybrid_packed_gather"> {
         dim 0 seq_lens [16, 8] : tensor<3x64xf32> -> tensor<24x64xf32>
     ```
   }];
+  let adjointScale = "::seqpar::GradScale::up";
   let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
   let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
