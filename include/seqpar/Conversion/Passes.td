@@ -20,7 +20,14 @@ def ConvertSeqParToRuntime : Pass<"seqpar-to-runtime", "mlir::ModuleOp"> {
     computed at compile time, or from `seqpar_rt_local_length`), both are
     cast to unranked memrefs, the runtime entry point is called, and the
     result is `bufferization.to_tensor` of the output. One-Shot Bufferize then
-    removes the boundary ops.
+    removes the boundary ops. Output allocations carry the marker
+    `seqpar.output`, which `seqpar-free-outputs` uses and removes.
+
+    Unranked memrefs of every element type have the same descriptor, and the
+    runtime takes the element type as a `dtype` code, so one declaration per
+    entry point takes `memref<*xi8>`: data arguments are cast to unranked and
+    renamed to `memref<*xi8>` by a `builtin.unrealized_conversion_cast`, which
+    `reconcile-unrealized-casts` removes after the lowering to LLVM.
 
     Runtime entry points are declared as private `func.func`s with
     `llvm.emit_c_interface`. Every status is checked by
