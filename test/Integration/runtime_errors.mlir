@@ -17,8 +17,8 @@
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN:     2>&1 | FileCheck %s --check-prefix=LENGTHS
 
-// GRID: init: grid [4] has 4 ranks but the mpi world has 2
-// LENGTHS: all_to_all{{.*}}scatter dim 1{{.*}}[1, 1]
+// GRID: <stderr>:init: grid [4] has 4 ranks but the mpi world has 2
+// LENGTHS: <stderr>:all_to_all{{.*}}scatter dim 1{{.*}}[1, 1]
 
 //--- grid.mlir
 seqpar.grid @cp(axes = ["u" = 4])

@@ -32,8 +32,8 @@ def ConvertSeqParToRuntime : Pass<"seqpar-to-runtime", "mlir::ModuleOp"> {
     Runtime entry points are declared as private `func.func`s with
     `llvm.emit_c_interface`. Every status is checked by
     `__seqpar_rt_check`, a private function added to the module: on a
-    failure it prints the runtime's last error (which names the op, the dims
-    and the sizes) and calls `exit(1)`, so that `mpirun` stops the job.
+    failure it writes the runtime's last error (which names the op, the dims
+    and the sizes) to stderr and calls `exit(1)`, so that `mpirun` stops the job.
 
     The runtime knows one grid: every collective of the module must run on
     grids of one shape. When `init-function` names a function of the module

@@ -1,5 +1,4 @@
-//===- FreeOutputs.cpp - Free runtime output buffers after use ----*- C++
-//-*-===//
+//===- FreeOutputs.cpp - Free runtime output buffers after use --*- C++ -*-===//
 //
 // After bufferization, inserts a memref.dealloc after the last use of every
 // output buffer that the seqpar conversion allocated and that does not

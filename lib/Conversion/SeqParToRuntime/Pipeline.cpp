@@ -1,5 +1,4 @@
-//===- Pipeline.cpp - The seqpar-to-llvm pipeline -----------------*- C++
-//-*-===//
+//===- Pipeline.cpp - The seqpar-to-llvm pipeline ---------------*- C++ -*-===//
 //
 // seqpar IR on tensors to the LLVM dialect: seqpar's passes, then One-Shot
 // Bufferize and the upstream lowerings, leaving calls of the runtime and

@@ -1,5 +1,4 @@
-//===- SeqParToRuntime.cpp - Lower seqpar ops to runtime calls ---*- C++
-//-*-===//
+//===- SeqParToRuntime.cpp - Lower seqpar ops to runtime calls --*- C++ -*-===//
 //
 // Replaces every seqpar op on tensors by a call of libseqpar_runtime's C ABI
 // at the tensor boundary (bufferization.to_buffer in, memref.alloc +
@@ -255,14 +254,29 @@ func::FuncOp Lowering::callee(StringRef name, TypeRange args, TypeRange results,
   return *fn;
 }
 
-/// __seqpar_rt_check(%failed: i1): on failure, prints the runtime's last
-/// error and exits with status 1 (mpirun then stops the other ranks).
+/// __seqpar_rt_check(%failed: i1): on failure, writes the runtime's last
+/// error to stderr and exits with status 1 (mpirun then stops the other
+/// ranks).
 LogicalResult Lowering::buildCheckFunction() {
   func::FuncOp lastError = callee("seqpar_rt_last_error", {}, {ptrType}, false);
-  func::FuncOp puts = callee("puts", {ptrType}, {i32}, false);
+  func::FuncOp fputs = callee("fputs", {ptrType, ptrType}, {i32}, false);
+  func::FuncOp fputc = callee("fputc", {i32, ptrType}, {i32}, false);
   func::FuncOp exitFn = callee("exit", {i32}, {}, false);
-  if (!lastError || !puts || !exitFn)
+  if (!lastError || !fputs || !fputc || !exitFn)
     return failure();
+  // C's `FILE *stderr`, a global of the C library.
+  auto stderrGlobal = symbolTable.lookup<LLVM::GlobalOp>("stderr");
+  if (!stderrGlobal) {
+    if (Operation *other = symbolTable.lookup("stderr"))
+      return other->emitOpError()
+             << "is named like the C library's 'stderr' but is not an "
+                "llvm.mlir.global";
+    OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
+    stderrGlobal = LLVM::GlobalOp::create(
+        mb, module.getLoc(), ptrType, /*isConstant=*/false,
+        LLVM::Linkage::External, "stderr", /*value=*/Attribute());
+    symbolTable.insert(stderrGlobal);
+  }
   FailureOr<func::FuncOp> check =
       declare("__seqpar_rt_check", FunctionType::get(ctx, {i1}, {}), false);
   if (failed(check))
@@ -277,8 +291,13 @@ LogicalResult Lowering::buildCheckFunction() {
                                 /*withElseRegion=*/false);
   b.setInsertionPointToStart(ifOp.thenBlock());
   Value msg = func::CallOp::create(b, loc, lastError).getResult(0);
-  func::CallOp::create(b, loc, puts, ValueRange{msg});
-  func::CallOp::create(b, loc, exitFn, ValueRange{i32Const(b, loc, 1)});
+  Value address = LLVM::AddressOfOp::create(b, loc, stderrGlobal);
+  Value file = LLVM::LoadOp::create(b, loc, ptrType, address);
+  func::CallOp::create(b, loc, fputs, ValueRange{msg, file});
+  Value newline = arith::ConstantIntOp::create(b, loc, i32, '\n');
+  func::CallOp::create(b, loc, fputc, ValueRange{newline, file});
+  Value one = arith::ConstantIntOp::create(b, loc, i32, 1);
+  func::CallOp::create(b, loc, exitFn, ValueRange{one});
   b.setInsertionPointToEnd(entry);
   func::ReturnOp::create(b, loc);
   return success();

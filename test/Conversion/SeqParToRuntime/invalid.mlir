@@ -49,10 +49,22 @@ func.func @negative_clashing_declaration(%x: tensor<8xf32>) -> tensor<2xf32> {
 
 seqpar.grid @cp(axes = ["u" = 4])
 
-// expected-error @+1 {{'memref.global' op is named like the runtime function 'puts' but is not a function}}
-memref.global "private" @puts : memref<1xi32>
+// expected-error @+1 {{'memref.global' op is named like the runtime function 'fputs' but is not a function}}
+memref.global "private" @fputs : memref<1xi32>
 
 func.func @negative_clashing_symbol(%x: tensor<8xf32>) -> tensor<2xf32> {
+  %y = seqpar.split %x on @cp["u"] dim 0 : tensor<8xf32> -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["u" = 4])
+
+// expected-error @+1 {{'func.func' op is named like the C library's 'stderr' but is not an llvm.mlir.global}}
+func.func private @stderr()
+
+func.func @negative_clashing_stderr(%x: tensor<8xf32>) -> tensor<2xf32> {
   %y = seqpar.split %x on @cp["u"] dim 0 : tensor<8xf32> -> tensor<2xf32>
   return %y : tensor<2xf32>
 }

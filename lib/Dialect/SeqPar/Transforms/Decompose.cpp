@@ -1,5 +1,4 @@
-//===- Decompose.cpp - Decompose hybrid seqpar ops ----------------*- C++
-//-*-===//
+//===- Decompose.cpp - Decompose hybrid seqpar ops --------------*- C++ -*-===//
 //
 // Rewrites the hybrid ring x Ulysses ops into the primitive ops they are made
 // of, in the order of the seeds' *_with_cp functions, so that the rest of the

@@ -1,5 +1,4 @@
-//===- SelectLowering.cpp - Choose aligned or unaligned lowering --*- C++
-//-*-===//
+//===- SelectLowering.cpp - Aligned or unaligned lowering -------*- C++ -*-===//
 //
 // Decides, from static shapes and with the Layout library's split rule,
 // whether a collective lowers to the equal-block form, to per-peer counts, or
