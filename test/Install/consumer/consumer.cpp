@@ -9,7 +9,6 @@
 #include "seqpar/InitAllSeqPar.h"
 #include "seqpar/Runtime/CApi.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -31,11 +30,9 @@ func.func @reshard(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
 int main() {
   mlir::DialectRegistry registry;
   seqpar::registerSeqParDialects(registry);
-  registry.insert<mlir::func::FuncDialect>();
   seqpar::registerAllSeqParPasses();
 
   mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(kInput, &context);
   if (!module) {
