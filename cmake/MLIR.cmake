@@ -25,7 +25,11 @@ set(MLIR_LINK_MLIR_DYLIB ON)
 include_directories(SYSTEM ${LLVM_INCLUDE_DIRS} ${MLIR_INCLUDE_DIRS})
 include_directories(${SEQPAR_SOURCE_DIR}/include ${SEQPAR_BINARY_DIR}/include)
 link_directories(${LLVM_BUILD_LIBRARY_DIR})
-add_definitions(${LLVM_DEFINITIONS})
+# HandleLLVMOptions already defines _GLIBCXX_USE_CXX11_ABI; defining it again
+# from LLVM_DEFINITIONS only draws a redefinition warning on every file.
+separate_arguments(SEQPAR_LLVM_DEFINITIONS NATIVE_COMMAND ${LLVM_DEFINITIONS})
+list(FILTER SEQPAR_LLVM_DEFINITIONS EXCLUDE REGEX "^-D_GLIBCXX_USE_CXX11_ABI")
+add_definitions(${SEQPAR_LLVM_DEFINITIONS})
 
 if(NOT LLVM_EXTERNAL_LIT)
   find_program(LLVM_EXTERNAL_LIT NAMES lit llvm-lit HINTS ${LLVM_TOOLS_BINARY_DIR} REQUIRED)

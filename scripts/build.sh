@@ -7,6 +7,10 @@ build=${SEQPAR_BUILD_DIR:-$root/build}
 
 "$root/scripts/install-deps.sh"
 
+# Paths under the checkout are hashed relative to it, so a fresh clone
+# elsewhere reuses what ccache holds from an earlier build.
+export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
+
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja \
     -DCMAKE_BUILD_TYPE=${SEQPAR_BUILD_TYPE:-Release} \
