@@ -1,4 +1,5 @@
-//===- Layout.cpp - Shard arithmetic of sequence parallelism -----*- C++ -*-===//
+//===- Layout.cpp - Shard arithmetic of sequence parallelism -----*- C++
+//-*-===//
 
 #include "seqpar/Layout/Layout.h"
 
@@ -105,8 +106,8 @@ std::string checkZigzag(int64_t n, int64_t parts) {
   if (parts > 0 && n % (2 * parts) == 0)
     return {};
   std::ostringstream os;
-  os << "zigzag length " << n << " is not a multiple of 2 * " << parts
-     << " = " << 2 * parts;
+  os << "zigzag length " << n << " is not a multiple of 2 * " << parts << " = "
+     << 2 * parts;
   return os.str();
 }
 
@@ -175,10 +176,9 @@ bool ShardMap::tilesExactly() const {
     for (const Interval &i : p)
       if (i.size > 0)
         all.push_back(i);
-  std::sort(all.begin(), all.end(),
-            [](const Interval &a, const Interval &b) {
-              return a.begin < b.begin;
-            });
+  std::sort(all.begin(), all.end(), [](const Interval &a, const Interval &b) {
+    return a.begin < b.begin;
+  });
   int64_t pos = 0;
   for (const Interval &i : all) {
     if (i.begin != pos || i.size < 0)
@@ -357,8 +357,8 @@ bool AllToAllPlan::equalCounts() const {
 AllToAllPlan planAllToAll(const Shape &inShape, const Shape &inStrides,
                           int64_t s, int64_t g,
                           const std::vector<int64_t> &scatterSizes,
-                          const std::vector<int64_t> &gatherSizes,
-                          int64_t rank, const Shape &outStrides) {
+                          const std::vector<int64_t> &gatherSizes, int64_t rank,
+                          const Shape &outStrides) {
   assert(s != g && inShape[s] == sum(scatterSizes) &&
          inShape[g] == gatherSizes[rank] && "bad all-to-all");
   int64_t parts = static_cast<int64_t>(scatterSizes.size());

@@ -1,4 +1,5 @@
-//===- LayoutTest.cpp - Tests of the shard arithmetic -------------*- C++ -*-===//
+//===- LayoutTest.cpp - Tests of the shard arithmetic -------------*- C++
+//-*-===//
 //
 // Checks the Layout library against the rules of DESIGN.md written out
 // independently here (index vectors that are split and reassembled the way
@@ -310,8 +311,8 @@ void checkAllToAll(const Shape &base, int64_t s, int64_t g,
         off += idx[d] * all.strides[d];
       inputs[q][off] = encode(q, idx);
     });
-    plans.push_back(planAllToAll(sh, denseStrides(sh), s, g, scatterSizes,
-                                 gatherSizes, q));
+    plans.push_back(
+        planAllToAll(sh, denseStrides(sh), s, g, scatterSizes, gatherSizes, q));
   }
   for (int64_t r = 0; r < p; ++r) {
     const AllToAllPlan &plan = plans[r];
@@ -370,9 +371,8 @@ TEST(AllToAllPlan, RandomizedAgainstRule) {
 }
 
 TEST(AllToAllPlan, AlignedHasEqualCounts) {
-  AllToAllPlan plan =
-      planAllToAll({8, 6, 2}, denseStrides({8, 6, 2}), 1, 0, splitSizes(6, 2),
-                   splitSizes(16, 2), 0);
+  AllToAllPlan plan = planAllToAll({8, 6, 2}, denseStrides({8, 6, 2}), 1, 0,
+                                   splitSizes(6, 2), splitSizes(16, 2), 0);
   EXPECT_TRUE(plan.equalCounts());
   EXPECT_EQ(plan.outShape, (Shape{16, 3, 2}));
   AllToAllPlan unaligned =
@@ -403,9 +403,9 @@ TEST(SplitGatherPlan, RoundTripsEveryMap) {
       map = zigzagShardMap(2 * p * (rng() % 3), p);
       break;
     case 2:
-      map = packedShardMap({static_cast<int64_t>(rng() % 7),
-                            static_cast<int64_t>(rng() % 7)},
-                           p);
+      map = packedShardMap(
+          {static_cast<int64_t>(rng() % 7), static_cast<int64_t>(rng() % 7)},
+          p);
       break;
     default:
       map = hybridShardMap(zigzagShardMap(4 * (rng() % 3), 2), p);

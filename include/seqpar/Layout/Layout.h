@@ -1,4 +1,5 @@
-//===- Layout.h - Shard arithmetic of sequence parallelism -------*- C++ -*-===//
+//===- Layout.h - Shard arithmetic of sequence parallelism -------*- C++
+//-*-===//
 //
 // The single source of truth for every size and offset in seqpar: the split
 // rule, zigzag chunk maps, packed-sequence tables, grid rank maps, and the
@@ -181,8 +182,8 @@ struct AllToAllPlan {
 AllToAllPlan planAllToAll(const Shape &inShape, const Shape &inStrides,
                           int64_t s, int64_t g,
                           const std::vector<int64_t> &scatterSizes,
-                          const std::vector<int64_t> &gatherSizes,
-                          int64_t rank, const Shape &outStrides = {});
+                          const std::vector<int64_t> &gatherSizes, int64_t rank,
+                          const Shape &outStrides = {});
 
 /// One box copied to another of the same shape.
 struct CopyStep {
@@ -205,7 +206,7 @@ std::vector<CopyStep> planSplit(const Shape &globalShape,
 struct GatherPlan {
   Shape outShape;
   std::vector<int64_t> recvCounts, recvDispls; ///< In elements.
-  std::vector<CopyStep> unpack; ///< Receive buffer -> output.
+  std::vector<CopyStep> unpack;                ///< Receive buffer -> output.
 };
 GatherPlan planGather(const Shape &localShape, int64_t dim,
                       const ShardMap &map);
