@@ -84,4 +84,28 @@ def SeqParFreeOutputs : Pass<"seqpar-free-outputs", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def SeqParLowerToLLVM : Pass<"seqpar-lower-to-llvm", "mlir::ModuleOp"> {
+  let summary = "Lower the bufferized output of seqpar-to-runtime to LLVM";
+  let description = [{
+    The end of the seqpar-to-llvm pipeline, in one pass so that the large
+    IR is walked and verified once rather than after each of six passes:
+    1. Unranked casts of one buffer in one block share one descriptor: the
+       output of a collective that the next one reads is cast once, not
+       twice (ranked `memref.cast`s in between change no descriptor), and
+       the `builtin.unrealized_conversion_cast`s of equal values merge.
+    2. Each function holding an op that convert-to-llvm does not lower
+       directly (anything outside the llvm, func, arith, cf, math, index and
+       ub dialects and memref's alloc, alloca, dealloc, cast, load, store,
+       get_global and dim) runs upstream's convert-linalg-to-loops,
+       expand-strided-metadata, lower-affine and convert-scf-to-cf; the
+       others, which these passes would leave unchanged, skip them.
+    3. The conversion to LLVM of convert-to-llvm (the
+       ConvertToLLVMPatternInterface of every loaded dialect), without
+       pattern rollback: upstream's lowerings of these dialects do not need
+       it, and it halves the conversion's time.
+    4. reconcile-unrealized-casts on the casts left.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // SEQPAR_CONVERSION_PASSES_TD

@@ -52,15 +52,12 @@ void seqpar::buildSeqParToLLVMPipeline(
   // time grows with the square of the buffers live in a block (6 s for a
   // function with 4000 collectives); seqpar-free-outputs is linear.
   pm.addPass(createSeqParFreeOutputs());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  // One conversion for arith, cf, func, index, math and memref (their
-  // ConvertToLLVMPatternInterface models are registered by
-  // registerSeqParToLLVMInterfaces): one walk instead of six.
-  pm.addPass(createConvertToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  // Upstream's structured lowerings where needed, one conversion for arith,
+  // cf, func, index, math and memref (their ConvertToLLVMPatternInterface
+  // models are registered by registerSeqParToLLVMInterfaces) and
+  // reconcile-unrealized-casts, in one pass: each pass over the large IR
+  // costs a walk and a verification.
+  pm.addPass(createSeqParLowerToLLVM());
 }
 
 void seqpar::registerSeqParToLLVMInterfaces(DialectRegistry &registry) {
