@@ -53,15 +53,15 @@ struct SeqParToLLVMPipelineOptions
 
 /// Adds to `pm` the passes that take seqpar IR on tensors to the LLVM
 /// dialect: canonicalize, seqpar-decompose, seqpar-select-lowering,
-/// seqpar-to-runtime, One-Shot Bufferize, seqpar-free-outputs, then the
-/// upstream lowerings to LLVM.
+/// seqpar-to-runtime, One-Shot Bufferize, seqpar-free-outputs, then
+/// seqpar-lower-to-llvm (the upstream lowerings to LLVM).
 void buildSeqParToLLVMPipeline(mlir::OpPassManager &pm,
                                const SeqParToLLVMPipelineOptions &options);
 
 /// Registers in `registry` the ConvertToLLVMPatternInterface models of the
-/// dialects that the seqpar-to-llvm pipeline lowers in one convert-to-llvm
-/// pass (arith, cf, func, index, math, memref, ub). A tool that runs the
-/// pipeline calls it with its other registrations.
+/// dialects that the seqpar-to-llvm pipeline lowers in one conversion
+/// (seqpar-lower-to-llvm: arith, cf, func, index, math, memref, ub). A tool
+/// that runs the pipeline calls it with its other registrations.
 void registerSeqParToLLVMInterfaces(mlir::DialectRegistry &registry);
 
 /// Registers the seqpar-to-llvm pipeline.
