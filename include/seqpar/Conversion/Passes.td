@@ -27,7 +27,8 @@ def ConvertSeqParToRuntime : Pass<"seqpar-to-runtime", "mlir::ModuleOp"> {
     runtime takes the element type as a `dtype` code, so one declaration per
     entry point takes `memref<*xi8>`: data arguments are cast to unranked and
     renamed to `memref<*xi8>` by a `builtin.unrealized_conversion_cast`, which
-    `reconcile-unrealized-casts` removes after the lowering to LLVM.
+    `seqpar-lower-to-llvm` removes after the lowering to LLVM (with
+    upstream's reconciliation of unrealized casts).
 
     Runtime entry points are declared as private `func.func`s with
     `llvm.emit_c_interface`. Every status is checked by

@@ -447,7 +447,7 @@ Value Lowering::dimOf(OpBuilder &b, Location loc, Value buffer, int64_t dim) {
 
 /// The unranked byte memref the runtime takes for a tensor of any element
 /// type: the descriptor is the same for every element type, so the cast to
-/// bytes only renames it (reconcile-unrealized-casts removes it once both
+/// bytes only renames it (seqpar-lower-to-llvm removes it once both
 /// sides are LLVM structs).
 Value Lowering::unranked(OpBuilder &b, Location loc, Value memref) {
   auto type = cast<MemRefType>(memref.getType());
