@@ -56,11 +56,12 @@ when measured).
 | collectives | CPU (s) | wall (s) | CPU per collective (us) | seqpar passes (s) | bufferize (s) | to LLVM (s) | output (s) | peak memory (MiB) |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows}
-Where the time goes: each collective becomes about 34 LLVM-dialect ops (the
+Where the time goes: each collective becomes about 25 LLVM-dialect ops (the
 output allocation and its descriptor, the unranked descriptor of the output,
 the call and its status check, the free); the conversion to LLVM, writing
 the output and One-Shot Bufferize take most of the time. What keeps it down:
-constants and size tables are created once per function; the unranked
+constants and size tables are created once per function (and after the
+conversion to LLVM one of each LLVM constant is kept per function); the unranked
 descriptor of a buffer is built once per block, so the next collective that
 reads an output reuses it; the end of the pipeline is one pass,
 seqpar-lower-to-llvm, because the pass manager verifies the whole IR after

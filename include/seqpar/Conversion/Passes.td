@@ -105,6 +105,10 @@ def SeqParLowerToLLVM : Pass<"seqpar-lower-to-llvm", "mlir::ModuleOp"> {
        pattern rollback: upstream's lowerings of these dialects do not need
        it, and it halves the conversion's time.
     4. reconcile-unrealized-casts on the casts left.
+    5. One of each LLVM constant (`llvm.mlir.constant`, `llvm.mlir.zero`,
+       `llvm.mlir.poison`) per function, at its entry: upstream's lowering
+       of each allocation and descriptor creates its own, a third of the
+       ops of a collective.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

@@ -2,8 +2,9 @@
 //
 // The last pass of seqpar-to-llvm: shares unranked descriptors, runs the
 // upstream structured lowerings only on functions that need them, converts
-// to the LLVM dialect and reconciles the casts left, with one walk and one
-// verification of the large IR instead of six.
+// to the LLVM dialect, reconciles the casts left and keeps one of each
+// constant per function, with one walk and one verification of the large IR
+// instead of six.
 //
 //===----------------------------------------------------------------------===//
 
@@ -103,6 +104,43 @@ void shareUnrankedCasts(ModuleOp module) {
   }
 }
 
+/// Keeps one of each constant (llvm.mlir.constant, zero, poison) per
+/// function, at its entry: the lowering of every allocation and descriptor
+/// creates its own, about a third of the ops of a collective.
+void shareConstants(ModuleOp module) {
+  module.walk([&](LLVM::LLVMFuncOp fn) {
+    if (fn.isExternal())
+      return;
+    Block &entry = fn.getBody().front();
+    DenseMap<std::tuple<OperationName, Attribute, Type>, Operation *> first;
+    // Kept constants go to the entry in the order they were first seen.
+    Operation *lastKept = nullptr;
+    SmallVector<Operation *> constants;
+    fn.getBody().walk([&](Operation *op) {
+      if (isa<LLVM::ConstantOp, LLVM::ZeroOp, LLVM::PoisonOp>(op))
+        constants.push_back(op);
+    });
+    for (Operation *op : constants) {
+      Attribute value;
+      if (auto constant = dyn_cast<LLVM::ConstantOp>(op))
+        value = constant.getValue();
+      Operation *&kept =
+          first[{op->getName(), value, op->getResult(0).getType()}];
+      if (kept) {
+        op->getResult(0).replaceAllUsesWith(kept->getResult(0));
+        op->erase();
+        continue;
+      }
+      kept = op;
+      if (lastKept)
+        op->moveAfter(lastKept);
+      else
+        op->moveBefore(&entry, entry.begin());
+      lastKept = op;
+    }
+  });
+}
+
 struct SeqParLowerToLLVMPass
     : public seqpar::impl::SeqParLowerToLLVMBase<SeqParLowerToLLVMPass> {
   using Base::Base;
@@ -159,6 +197,7 @@ struct SeqParLowerToLLVMPass
     module.walk(
         [&](UnrealizedConversionCastOp cast) { casts.push_back(cast); });
     reconcileUnrealizedCasts(casts);
+    shareConstants(module);
   }
 
   std::shared_ptr<OpPassManager> structured;

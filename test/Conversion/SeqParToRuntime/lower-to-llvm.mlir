@@ -84,3 +84,25 @@ func.func @transposed(%x: memref<4x3xf32>) {
   func.call @h(%u) : (memref<*xf32>) -> ()
   return
 }
+
+// -----
+
+// Each allocation's lowering creates its constants; one of each is kept, at
+// the function's entry.
+// CHECK-LABEL: llvm.func @constants
+// CHECK-DAG: llvm.mlir.constant(4 : index)
+// CHECK-DAG: llvm.mlir.zero
+// CHECK-NOT: llvm.mlir.constant(4 : index)
+// CHECK-NOT: llvm.mlir.zero
+// CHECK: llvm.call @malloc
+// CHECK-NOT: llvm.mlir.constant(4 : index)
+// CHECK-NOT: llvm.mlir.zero
+// CHECK: llvm.call @malloc
+// CHECK-NOT: llvm.mlir.constant(4 : index)
+// CHECK-NOT: llvm.mlir.zero
+// CHECK: llvm.return
+func.func @constants() -> (memref<4xf32>, memref<4xf32>) {
+  %a = memref.alloc() : memref<4xf32>
+  %b = memref.alloc() : memref<4xf32>
+  return %a, %b : memref<4xf32>, memref<4xf32>
+}
