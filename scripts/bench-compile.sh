@@ -76,8 +76,8 @@ buffer, grow with the square of the buffers live in a block). Every pass is
 linear in the number of collectives: callgrind counted 2.45 G instructions
 for 3k collectives and 8.01 G for 10k (3.27 times as many for 3.33 times the
 collectives) when this was written. The CPU time per collective is flat
-from 1k to 10k and rises by about a third from 10k to 100k, as the working
-set (about 1 GiB at 100k) outgrows the caches."
+from 1k to 10k and rises by a third to a half from 10k to 100k, as the
+working set (about 1 GiB at 100k) outgrows the caches."
 
 doc="$root/docs/benchmarks.md"
 touch "$doc"
