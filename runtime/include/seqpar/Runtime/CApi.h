@@ -26,6 +26,8 @@
 |*  - Calls are collective over the group, in the same order on every rank.   *|
 |*    The first use of a group is collective over the whole grid.             *|
 |*  - Not thread-safe: one thread calls the runtime at a time.                *|
+|*  - Descriptors are only read, never written, so lowered IR may pass one    *|
+|*    descriptor to several calls (the conversion shares them per block).     *|
 |*  - Example (run by ctest): runtime/test/abi/all_to_all.mlir declares       *|
 |*    `func.func private @seqpar_rt_all_to_all(memref<*xf32>, ...) -> i32     *|
 |*    attributes {llvm.emit_c_interface}` and calls it after memref.cast.     *|
