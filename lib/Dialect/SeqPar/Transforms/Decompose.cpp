@@ -93,26 +93,43 @@ template <typename OpTy> struct HybridPattern : OpRewritePattern<OpTy> {
   SymbolTableCollection &symbolTables;
 };
 
-/// hybrid_split: zigzag_split over the ring, then split over Ulysses.
-struct DecomposeHybridSplit : HybridPattern<HybridSplitOp> {
-  using HybridPattern::HybridPattern;
-  LogicalResult matchAndRewrite(HybridSplitOp op,
+/// The ring half of a hybrid split: a zigzag split of the input.
+Value splitOverRing(PatternRewriter &rewriter, HybridSplitOp op, int64_t ring) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  return ZigzagSplitOp::create(
+      rewriter, op.getLoc(),
+      withShape(op.getInput(),
+                inferZigzagSplitShape(type.getShape(), op.getDim(), ring)),
+      op.getInput(), op.getGridAttr(), axisList(rewriter, op.getRingAxis()),
+      op.getDimAttr());
+}
+
+/// The ring half of a hybrid packed split: a packed split of the input.
+Value splitOverRing(PatternRewriter &rewriter, HybridPackedSplitOp op,
+                    int64_t ring) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  return PackedSplitOp::create(
+      rewriter, op.getLoc(),
+      withShape(op.getInput(),
+                inferPackedSplitShape(type.getShape(), op.getDim(), ring,
+                                      op.getSeqLens())),
+      op.getInput(), op.getGridAttr(), axisList(rewriter, op.getRingAxis()),
+      op.getDimAttr(), op.getSeqLensAttr());
+}
+
+/// hybrid_split and hybrid_packed_split: the zigzag or packed split over the
+/// ring, then split over Ulysses.
+template <typename OpTy> struct DecomposeHybridSplit : HybridPattern<OpTy> {
+  using HybridPattern<OpTy>::HybridPattern;
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    auto sizes = hybridSizes(op, symbolTables);
+    auto sizes = hybridSizes(op, this->symbolTables);
     if (failed(sizes))
       return failure();
     auto [ring, ulysses] = *sizes;
-    int64_t dim = op.getDim();
-    Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getInput().getType());
-    Value zigzag = ZigzagSplitOp::create(
-        rewriter, loc,
-        withShape(op.getInput(),
-                  inferZigzagSplitShape(type.getShape(), dim, ring)),
-        op.getInput(), op.getGridAttr(), axisList(rewriter, op.getRingAxis()),
-        op.getDimAttr());
-    Value split = ulyssesSplit(rewriter, loc, zigzag, op.getGridAttr(),
-                               op.getUlyssesAxis(), dim, ulysses);
+    Value split = ulyssesSplit(
+        rewriter, op.getLoc(), splitOverRing(rewriter, op, ring),
+        op.getGridAttr(), op.getUlyssesAxis(), op.getDim(), ulysses);
     replaceWithCast(rewriter, op, split);
     return success();
   }
@@ -150,31 +167,6 @@ struct DecomposeHybridGather : HybridPattern<HybridGatherOp> {
         gathered, op.getGridAttr(), axisList(rewriter, op.getRingAxis()),
         op.getDimAttr());
     replaceWithCast(rewriter, op, zigzag);
-    return success();
-  }
-};
-
-/// hybrid_packed_split: packed_split over the ring, then split over Ulysses.
-struct DecomposeHybridPackedSplit : HybridPattern<HybridPackedSplitOp> {
-  using HybridPattern::HybridPattern;
-  LogicalResult matchAndRewrite(HybridPackedSplitOp op,
-                                PatternRewriter &rewriter) const override {
-    auto sizes = hybridSizes(op, symbolTables);
-    if (failed(sizes))
-      return failure();
-    auto [ring, ulysses] = *sizes;
-    int64_t dim = op.getDim();
-    Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getInput().getType());
-    Value packed = PackedSplitOp::create(
-        rewriter, loc,
-        withShape(op.getInput(), inferPackedSplitShape(type.getShape(), dim,
-                                                       ring, op.getSeqLens())),
-        op.getInput(), op.getGridAttr(), axisList(rewriter, op.getRingAxis()),
-        op.getDimAttr(), op.getSeqLensAttr());
-    Value split = ulyssesSplit(rewriter, loc, packed, op.getGridAttr(),
-                               op.getUlyssesAxis(), dim, ulysses);
-    replaceWithCast(rewriter, op, split);
     return success();
   }
 };
@@ -237,7 +229,8 @@ struct SeqParDecomposePass
 
 void seqpar::populateSeqParDecompositionPatterns(
     RewritePatternSet &patterns, SymbolTableCollection &symbolTables) {
-  patterns.add<DecomposeHybridSplit, DecomposeHybridGather,
-               DecomposeHybridPackedSplit, DecomposeHybridPackedGather>(
-      patterns.getContext(), symbolTables);
+  patterns.add<DecomposeHybridSplit<HybridSplitOp>, DecomposeHybridGather,
+               DecomposeHybridSplit<HybridPackedSplitOp>,
+               DecomposeHybridPackedGather>(patterns.getContext(),
+                                            symbolTables);
 }
