@@ -6,6 +6,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${SEQPAR_BUILD_DIR:-$root/build}
+# Installs the dependencies and brings the build up to date (incremental).
+SEQPAR_BUILD_DIR=$build "$root/scripts/build.sh" >/dev/null
 opt="$build/bin/seqpar-opt"
 counts=("$@")
 [ ${#counts[@]} -eq 0 ] && counts=(1000 10000 100000)

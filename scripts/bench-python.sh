@@ -8,6 +8,7 @@
 # Usage: scripts/bench-python.sh [iterations per case]   (default: 30)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
 build=${SEQPAR_BENCH_BUILD_DIR:-$root/build-bench-py}
 iters=${1:-30}
 python=/usr/bin/python3

@@ -8,6 +8,7 @@
 # Usage: scripts/bench-runtime.sh [MiB per rank ...]   (default: 4 64 256)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
 build=${SEQPAR_BENCH_BUILD_DIR:-$root/build-bench-rt}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(4 64 256)
