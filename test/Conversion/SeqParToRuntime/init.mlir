@@ -28,7 +28,8 @@ func.func @main(%c: i1) {
 
 // -----
 
-// Without a grid nothing is added.
+// Without a grid nothing is added: no declaration before main, no call in it.
+// CHECK-NOT: seqpar_rt
 // CHECK-LABEL: func @main
 // CHECK-NOT: seqpar_rt
 func.func @main() {

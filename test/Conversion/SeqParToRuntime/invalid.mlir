@@ -68,3 +68,19 @@ func.func @negative_clashing_stderr(%x: tensor<8xf32>) -> tensor<2xf32> {
   %y = seqpar.split %x on @cp["u"] dim 0 : tensor<8xf32> -> tensor<2xf32>
   return %y : tensor<2xf32>
 }
+
+// -----
+
+seqpar.grid @cp(axes = ["u" = 4])
+
+// A gather of a length known only at run time computes its pieces with
+// seqpar_rt_split_size; a clashing declaration of it is reported, not used.
+// expected-error @+1 {{'func.func' op is named like the runtime function 'seqpar_rt_split_size' but has type '(i32) -> ()' instead of '(i64, i64, i64) -> i64'}}
+func.func private @seqpar_rt_split_size(i32)
+
+func.func @negative_clashing_split_size(%x: tensor<?xf32>, %n: index)
+    -> tensor<?xf32> {
+  %y = seqpar.gather %x on @cp["u"] dim 0 gather_size %n
+      : tensor<?xf32> -> tensor<?xf32>
+  return %y : tensor<?xf32>
+}
