@@ -16,6 +16,25 @@
 
 using namespace seqpar::rt;
 
+// The C codes are the C++ enums' values; the casts below rely on it.
+static_assert(int32_t(StatusCode::Ok) == SEQPAR_RT_OK &&
+              int32_t(StatusCode::InvalidArgument) ==
+                  SEQPAR_RT_INVALID_ARGUMENT &&
+              int32_t(StatusCode::NotInitialized) ==
+                  SEQPAR_RT_NOT_INITIALIZED &&
+              int32_t(StatusCode::Mismatch) == SEQPAR_RT_MISMATCH &&
+              int32_t(StatusCode::BackendError) == SEQPAR_RT_BACKEND_ERROR &&
+              int32_t(StatusCode::Unsupported) == SEQPAR_RT_UNSUPPORTED &&
+              int32_t(StatusCode::OutOfMemory) == SEQPAR_RT_OUT_OF_MEMORY);
+static_assert(int32_t(DType::F64) == SEQPAR_RT_F64 &&
+              int32_t(DType::F32) == SEQPAR_RT_F32 &&
+              int32_t(DType::F16) == SEQPAR_RT_F16 &&
+              int32_t(DType::BF16) == SEQPAR_RT_BF16 &&
+              int32_t(DType::I64) == SEQPAR_RT_I64 &&
+              int32_t(DType::I32) == SEQPAR_RT_I32 &&
+              int32_t(DType::I8) == SEQPAR_RT_I8 &&
+              int32_t(DType::I1) == SEQPAR_RT_I1);
+
 namespace {
 
 std::unique_ptr<Runtime> &globalSlot() {
@@ -74,6 +93,12 @@ Status decodeTensor(const char *op, const char *what,
   out.sizes.assign(dims, dims + m->rank);
   out.strides.assign(dims + m->rank, dims + 2 * m->rank);
   out.data = h->aligned ? h->aligned + h->offset * elementSize(type) : nullptr;
+  // Lists are read and exchange_lengths' output written right here, before
+  // Runtime::run could check the data pointer.
+  if (!out.data && seqpar::layout::numElements(out.sizes) > 0)
+    return {StatusCode::InvalidArgument, prefix + " of shape " +
+                                             seqpar::layout::str(out.sizes) +
+                                             " has a null data pointer"};
   return Status::ok();
 }
 

@@ -392,6 +392,12 @@ TEST_F(RuntimeErrors, CApiArguments) {
             SEQPAR_RT_INVALID_ARGUMENT);
   EXPECT_STREQ(seqpar_rt_last_error(),
                "split: the sizes memref has rank 2 but must have rank 1");
+  int64_t dnull[5] = {0, 0, 0, 4, 1};
+  seqpar_rt_unranked_memref nullData{1, dnull};
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_split(&in, &out, 1, 1, 0, &nullData, 0),
+            SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_STREQ(seqpar_rt_last_error(),
+               "split: the sizes of shape [4] has a null data pointer");
   EXPECT_EQ(_mlir_ciface_seqpar_rt_split(&in, &out, 8, 1, 0, nullptr, 0),
             SEQPAR_RT_INVALID_ARGUMENT);
   EXPECT_STREQ(seqpar_rt_last_error(),
