@@ -854,31 +854,29 @@ LogicalResult Lowering::lowerOp(Operation *op) {
               {i64Const(b, loc, mask), i64Const(b, loc, d), sizes, noScale});
         });
       })
-      .Case([&](ZigzagSplitOp zigzag) {
+      .Case<ZigzagSplitOp, ZigzagGatherOp>([&](auto zigzag) {
+        // The local length is the global one over P (split) or times P
+        // (gather): every rank holds two of the 2P equal chunks.
+        constexpr bool isSplit =
+            std::is_same_v<decltype(zigzag), ZigzagSplitOp>;
         int64_t d = zigzag.getDim();
         auto special = [&](int64_t i) -> Value {
           if (i != d)
             return {};
-          return arith::DivUIOp::create(b, loc, dimOf(b, loc, inBuf, d),
-                                        indexConst(b, loc, P));
+          Value n = dimOf(b, loc, inBuf, d), p = indexConst(b, loc, P);
+          if constexpr (isSplit)
+            return arith::DivUIOp::create(b, loc, n, p);
+          else
+            return arith::MulIOp::create(b, loc, n, p);
         };
         SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
-        return lowerWith(dims, "seqpar_rt_zigzag_split", [&](auto &args) {
-          args.append({i64Const(b, loc, mask), i64Const(b, loc, d), noScale});
-        });
-      })
-      .Case([&](ZigzagGatherOp zigzag) {
-        int64_t d = zigzag.getDim();
-        auto special = [&](int64_t i) -> Value {
-          if (i != d)
-            return {};
-          return arith::MulIOp::create(b, loc, dimOf(b, loc, inBuf, d),
-                                       indexConst(b, loc, P));
-        };
-        SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
-        return lowerWith(dims, "seqpar_rt_zigzag_gather", [&](auto &args) {
-          args.append({i64Const(b, loc, mask), i64Const(b, loc, d), noScale});
-        });
+        return lowerWith(dims,
+                         isSplit ? "seqpar_rt_zigzag_split"
+                                 : "seqpar_rt_zigzag_gather",
+                         [&](auto &args) {
+                           args.append({i64Const(b, loc, mask),
+                                        i64Const(b, loc, d), noScale});
+                         });
       })
       .Case([&](PackedSplitOp packed) {
         int64_t d = packed.getDim();
