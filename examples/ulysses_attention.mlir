@@ -10,8 +10,6 @@
 
 seqpar.grid @sp(axes = ["ulysses" = 4])
 
-func.func private @seqpar_rt_group_rank(i64) -> i64
-func.func private @seqpar_rt_split_size(i64, i64, i64) -> i64
 func.func private @printI64(i64)
 func.func private @printF32(f32)
 func.func private @printOpen()
@@ -141,25 +139,15 @@ func.func @to_heads(%x: tensor<?x4x8xf32>) -> tensor<1x10x8xf32> {
 
 func.func @main() {
   %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c4 = arith.constant 4 : index
-  %c10_i = arith.constant 10 : i64
-  %c4_i = arith.constant 4 : i64
-  %mask = arith.constant 1 : i64
-  %r_i = func.call @seqpar_rt_group_rank(%mask) : (i64) -> i64
-  %r = arith.index_cast %r_i : i64 to index
-  // This rank's tokens: the split rule of 10 over 4, from the runtime.
-  %n_i = func.call @seqpar_rt_split_size(%c10_i, %c4_i, %r_i)
-      : (i64, i64, i64) -> i64
-  %n = arith.index_cast %n_i : i64 to index
-  %zero_i = arith.constant 0 : i64
-  %first_i = scf.for %q = %c0 to %r step %c1 iter_args(%acc = %zero_i) -> i64 {
-    %q_i = arith.index_cast %q : index to i64
-    %s = func.call @seqpar_rt_split_size(%c10_i, %c4_i, %q_i)
-        : (i64, i64, i64) -> i64
-    %a = arith.addi %acc, %s : i64
-    scf.yield %a : i64
-  }
+  %r = seqpar.group_rank on @sp["ulysses"]
+  %r_i = arith.index_cast %r : index to i64
+  // Which tokens this rank holds: the token ids, split like the tokens.
+  %ids = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]> : tensor<10xi64>
+  %my_ids = seqpar.split %ids on @sp["ulysses"] dim 0
+      : tensor<10xi64> -> tensor<?xi64>
+  %n = tensor.dim %my_ids, %c0 : tensor<?xi64>
+  %n_i = arith.index_cast %n : index to i64
+  %first_i = tensor.extract %my_ids[%c0] : tensor<?xi64>
   %first = arith.index_cast %first_i : i64 to index
 
   %sq = arith.constant 1.0 : f32

@@ -1,30 +1,91 @@
-//===- Layout.cpp - Shard arithmetic of sequence parallelism -----*- C++
-//-*-===//
+//===- Layout.cpp - Shard arithmetic of sequence parallelism ----*- C++ -*-===//
+//
+// Checked arithmetic, the split rule, shard-map queries, grid rank maps and
+// strided blocks. Nothing here asserts: the op model (OpModel.cpp) checks
+// every argument before it uses these.
+//
+//===----------------------------------------------------------------------===//
 
 #include "seqpar/Layout/Layout.h"
 
 #include <algorithm>
-#include <cassert>
-#include <numeric>
 #include <sstream>
 
 namespace seqpar::layout {
+
+//===----------------------------------------------------------------------===//
+// Checked arithmetic
+//===----------------------------------------------------------------------===//
+
+std::optional<int64_t> checkedAdd(int64_t a, int64_t b) {
+  int64_t out;
+  if (__builtin_add_overflow(a, b, &out))
+    return std::nullopt;
+  return out;
+}
+
+std::optional<int64_t> checkedMul(int64_t a, int64_t b) {
+  int64_t out;
+  if (__builtin_mul_overflow(a, b, &out))
+    return std::nullopt;
+  return out;
+}
+
+Result<int64_t> checkedSum(const std::vector<int64_t> &values,
+                           const char *what) {
+  int64_t acc = 0;
+  for (int64_t v : values) {
+    std::optional<int64_t> next = checkedAdd(acc, v);
+    if (!next)
+      return Error{std::string(what) + " " + str(values) +
+                   " overflow int64 when summed"};
+    acc = *next;
+  }
+  return acc;
+}
+
+Result<int64_t> elementCount(const Shape &shape) {
+  // The product of the non-zero dims is bounded too, so that the strides of
+  // an empty tensor do not overflow either.
+  int64_t bound = 1;
+  bool empty = false;
+  for (int64_t d : shape) {
+    if (d < 0)
+      return Error{"shape " + str(shape) + " has a negative size " +
+                   std::to_string(d)};
+    empty |= d == 0;
+    std::optional<int64_t> next = checkedMul(bound, std::max<int64_t>(d, 1));
+    if (!next || *next > kMaxElements)
+      return Error{"shape " + str(shape) + " has more than 2^59 elements"};
+    bound = *next;
+  }
+  return empty ? int64_t(0) : bound;
+}
 
 //===----------------------------------------------------------------------===//
 // The split rule
 //===----------------------------------------------------------------------===//
 
 int64_t splitSize(int64_t n, int64_t parts, int64_t idx) {
-  assert(parts > 0 && idx >= 0 && idx < parts && "bad split");
+  if (n < 0 || parts < 1 || idx < 0 || idx >= parts)
+    return 0;
   return n / parts + (idx < n % parts ? 1 : 0);
 }
 
 int64_t splitOffset(int64_t n, int64_t parts, int64_t idx) {
-  assert(parts > 0 && idx >= 0 && idx <= parts && "bad split");
+  if (n < 0 || parts < 1 || idx < 0 || idx > parts)
+    return 0;
+  // idx * (n / parts) <= n: no overflow.
   return idx * (n / parts) + std::min(idx, n % parts);
 }
 
-std::vector<int64_t> splitSizes(int64_t n, int64_t parts) {
+Result<std::vector<int64_t>> splitSizes(int64_t n, int64_t parts) {
+  if (n < 0)
+    return Error{"cannot split the negative size " + std::to_string(n)};
+  if (parts < 1 || parts > kMaxGroupSize)
+    return Error{"cannot split " + std::to_string(n) + " into " +
+                 std::to_string(parts) + " parts (1 to " +
+                 std::to_string(kMaxGroupSize) + " are supported)"};
   std::vector<int64_t> sizes(parts);
   for (int64_t i = 0; i < parts; ++i)
     sizes[i] = splitSize(n, parts, i);
@@ -39,10 +100,6 @@ std::vector<int64_t> offsetsOf(const std::vector<int64_t> &sizes) {
     acc += sizes[i];
   }
   return offsets;
-}
-
-int64_t sum(const std::vector<int64_t> &values) {
-  return std::accumulate(values.begin(), values.end(), int64_t(0));
 }
 
 bool allEqual(const std::vector<int64_t> &values) {
@@ -68,71 +125,33 @@ Shape denseStrides(const Shape &shape) {
 }
 
 std::string str(const std::vector<int64_t> &values) {
+  constexpr size_t kShown = 8;
   std::ostringstream os;
+  auto put = [&](int64_t v) {
+    if (v == kDynamic)
+      os << '?';
+    else
+      os << v;
+  };
   os << '[';
-  for (size_t i = 0; i < values.size(); ++i)
-    os << (i ? ", " : "") << values[i];
-  os << ']';
-  return os.str();
-}
-
-//===----------------------------------------------------------------------===//
-// Validation
-//===----------------------------------------------------------------------===//
-
-std::string checkSizes(const std::vector<int64_t> &sizes, int64_t n,
-                       int64_t parts) {
-  std::ostringstream os;
-  if (static_cast<int64_t>(sizes.size()) != parts) {
-    os << "expected " << parts << " sizes (one per rank) but got "
-       << sizes.size() << " " << str(sizes);
-    return os.str();
-  }
-  for (int64_t s : sizes) {
-    if (s < 0) {
-      os << "sizes " << str(sizes) << " contain a negative size " << s;
-      return os.str();
+  if (values.size() <= 2 * kShown) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      os << (i ? ", " : "");
+      put(values[i]);
     }
-  }
-  if (sum(sizes) != n) {
-    os << "sizes " << str(sizes) << " sum to " << sum(sizes)
-       << " but the dim has size " << n;
+    os << ']';
     return os.str();
   }
-  return {};
-}
-
-std::string checkZigzag(int64_t n, int64_t parts) {
-  if (parts > 0 && n % (2 * parts) == 0)
-    return {};
-  std::ostringstream os;
-  os << "zigzag length " << n << " is not a multiple of 2 * " << parts << " = "
-     << 2 * parts;
-  return os.str();
-}
-
-std::string checkSeqLens(const std::vector<int64_t> &seqLens, int64_t n) {
-  std::ostringstream os;
-  for (int64_t l : seqLens) {
-    if (l < 0) {
-      os << "sequence lengths " << str(seqLens) << " contain a negative length "
-         << l;
-      return os.str();
-    }
+  for (size_t i = 0; i < kShown; ++i) {
+    put(values[i]);
+    os << ", ";
   }
-  if (sum(seqLens) != n) {
-    os << "sequence lengths " << str(seqLens) << " sum to " << sum(seqLens)
-       << " but the dim has size " << n;
-    return os.str();
+  os << "...";
+  for (size_t i = values.size() - kShown; i < values.size(); ++i) {
+    os << ", ";
+    put(values[i]);
   }
-  return {};
-}
-
-std::string checkDim(int64_t dim, int64_t rank, const char *what) {
-  if (dim >= 0 && dim < rank)
-    return {};
-  std::ostringstream os;
-  os << what << " " << dim << " is out of range for a tensor of rank " << rank;
+  os << "] (" << values.size() << " entries)";
   return os.str();
 }
 
@@ -188,60 +207,16 @@ bool ShardMap::tilesExactly() const {
   return pos == globalSize;
 }
 
-ShardMap explicitShardMap(const std::vector<int64_t> &sizes) {
-  ShardMap map;
-  map.globalSize = sum(sizes);
-  std::vector<int64_t> offsets = offsetsOf(sizes);
-  for (size_t r = 0; r < sizes.size(); ++r)
-    map.pieces.push_back({{offsets[r], sizes[r]}});
-  return map;
-}
-
-ShardMap evenShardMap(int64_t n, int64_t parts) {
-  return explicitShardMap(splitSizes(n, parts));
-}
-
-ShardMap zigzagShardMap(int64_t n, int64_t parts) {
-  assert(checkZigzag(n, parts).empty() && "bad zigzag length");
-  int64_t chunk = n / (2 * parts);
-  ShardMap map;
-  map.globalSize = n;
-  for (int64_t r = 0; r < parts; ++r)
-    map.pieces.push_back(
-        {{r * chunk, chunk}, {(2 * parts - 1 - r) * chunk, chunk}});
-  return map;
-}
-
-ShardMap packedShardMap(const std::vector<int64_t> &seqLens, int64_t parts) {
-  ShardMap map;
-  map.globalSize = sum(seqLens);
-  map.pieces.resize(parts);
-  int64_t seqStart = 0;
-  for (int64_t len : seqLens) {
-    for (int64_t r = 0; r < parts; ++r) {
-      int64_t size = splitSize(len, parts, r);
-      if (size > 0)
-        map.pieces[r].push_back({seqStart + splitOffset(len, parts, r), size});
-    }
-    seqStart += len;
-  }
-  return map;
-}
-
-ShardMap hybridShardMap(const ShardMap &ring, int64_t ulysses) {
-  ShardMap map;
-  map.globalSize = ring.globalSize;
-  for (const Pieces &ringPieces : ring.pieces) {
-    int64_t len = lengthOf(ringPieces);
-    for (int64_t u = 0; u < ulysses; ++u)
-      map.pieces.push_back(subRange(ringPieces, splitOffset(len, ulysses, u),
-                                    splitSize(len, ulysses, u)));
-  }
-  return map;
-}
-
-std::vector<std::vector<int64_t>>
+Result<std::vector<std::vector<int64_t>>>
 packedSizeTable(const std::vector<int64_t> &seqLens, int64_t parts) {
+  if (parts < 1 || parts > kMaxGroupSize)
+    return Error{"cannot split sequences into " + std::to_string(parts) +
+                 " parts (1 to " + std::to_string(kMaxGroupSize) +
+                 " are supported)"};
+  for (int64_t len : seqLens)
+    if (len < 0)
+      return Error{"sequence lengths " + str(seqLens) +
+                   " contain a negative length " + std::to_string(len)};
   std::vector<std::vector<int64_t>> table(parts);
   for (int64_t r = 0; r < parts; ++r)
     for (int64_t len : seqLens)
@@ -301,26 +276,8 @@ Grid::groupMembers(int64_t rank, const std::vector<int64_t> &axes) const {
   return members;
 }
 
-std::string Grid::checkAxes(const std::vector<int64_t> &axes) const {
-  std::ostringstream os;
-  for (size_t i = 0; i < axes.size(); ++i) {
-    if (axes[i] < 0 || axes[i] >= static_cast<int64_t>(shape.size())) {
-      os << "axis " << axes[i] << " is out of range for a grid of rank "
-         << shape.size();
-      return os.str();
-    }
-    for (size_t j = 0; j < i; ++j) {
-      if (axes[j] == axes[i]) {
-        os << "axis " << axes[i] << " is listed twice in " << str(axes);
-        return os.str();
-      }
-    }
-  }
-  return {};
-}
-
 //===----------------------------------------------------------------------===//
-// Block plans
+// Strided blocks
 //===----------------------------------------------------------------------===//
 
 bool StridedBlock::isContiguous() const {
@@ -347,85 +304,6 @@ StridedBlock StridedBlock::slice(int64_t dim, int64_t start,
 
 StridedBlock denseBlock(const Shape &shape, int64_t offset) {
   return {offset, shape, denseStrides(shape)};
-}
-
-bool AllToAllPlan::equalCounts() const {
-  return allEqual(sendCounts) && allEqual(recvCounts) &&
-         (sendCounts.empty() || sendCounts[0] == recvCounts[0]);
-}
-
-AllToAllPlan planAllToAll(const Shape &inShape, const Shape &inStrides,
-                          int64_t s, int64_t g,
-                          const std::vector<int64_t> &scatterSizes,
-                          const std::vector<int64_t> &gatherSizes, int64_t rank,
-                          const Shape &outStrides) {
-  assert(s != g && inShape[s] == sum(scatterSizes) &&
-         inShape[g] == gatherSizes[rank] && "bad all-to-all");
-  int64_t parts = static_cast<int64_t>(scatterSizes.size());
-  AllToAllPlan plan;
-  plan.outShape = inShape;
-  plan.outShape[s] = scatterSizes[rank];
-  plan.outShape[g] = sum(gatherSizes);
-
-  StridedBlock in{0, inShape, inStrides};
-  StridedBlock out{0, plan.outShape,
-                   outStrides.empty() ? denseStrides(plan.outShape)
-                                      : outStrides};
-  std::vector<int64_t> scatterOffsets = offsetsOf(scatterSizes);
-  std::vector<int64_t> gatherOffsets = offsetsOf(gatherSizes);
-  int64_t sendAcc = 0, recvAcc = 0;
-  for (int64_t q = 0; q < parts; ++q) {
-    plan.send.push_back(in.slice(s, scatterOffsets[q], scatterSizes[q]));
-    plan.recv.push_back(out.slice(g, gatherOffsets[q], gatherSizes[q]));
-    plan.sendCounts.push_back(plan.send.back().numElements());
-    plan.recvCounts.push_back(plan.recv.back().numElements());
-    plan.sendDispls.push_back(sendAcc);
-    plan.recvDispls.push_back(recvAcc);
-    sendAcc += plan.sendCounts.back();
-    recvAcc += plan.recvCounts.back();
-  }
-  return plan;
-}
-
-std::vector<CopyStep> planSplit(const Shape &globalShape,
-                                const Shape &globalStrides, int64_t dim,
-                                const ShardMap &map, int64_t rank) {
-  Shape localShape = globalShape;
-  localShape[dim] = map.localSize(rank);
-  StridedBlock global{0, globalShape, globalStrides};
-  StridedBlock local = denseBlock(localShape);
-  std::vector<CopyStep> steps;
-  int64_t pos = 0;
-  for (const Interval &p : map.pieces[rank]) {
-    steps.push_back(
-        {global.slice(dim, p.begin, p.size), local.slice(dim, pos, p.size)});
-    pos += p.size;
-  }
-  return steps;
-}
-
-GatherPlan planGather(const Shape &localShape, int64_t dim,
-                      const ShardMap &map) {
-  GatherPlan plan;
-  plan.outShape = localShape;
-  plan.outShape[dim] = map.globalSize;
-  StridedBlock out = denseBlock(plan.outShape);
-  int64_t acc = 0;
-  for (int64_t q = 0; q < map.numRanks(); ++q) {
-    Shape peerShape = localShape;
-    peerShape[dim] = map.localSize(q);
-    StridedBlock peer = denseBlock(peerShape, acc);
-    plan.recvCounts.push_back(peer.numElements());
-    plan.recvDispls.push_back(acc);
-    acc += peer.numElements();
-    int64_t pos = 0;
-    for (const Interval &p : map.pieces[q]) {
-      plan.unpack.push_back(
-          {peer.slice(dim, pos, p.size), out.slice(dim, p.begin, p.size)});
-      pos += p.size;
-    }
-  }
-  return plan;
 }
 
 } // namespace seqpar::layout

@@ -10,6 +10,7 @@
 #include "Ops.h"
 
 #include "seqpar/Layout/Layout.h"
+#include "seqpar/Layout/OpModel.h"
 
 #include <torch/csrc/utils/pybind.h>
 #include <torch/extension.h>
@@ -42,7 +43,7 @@ rt::GradScale toScale(const py::object &scale, const std::string &fn) {
 }
 
 /// Runs `op` with the GIL released (the runtime blocks on communication).
-at::Tensor run(const at::Tensor &x, const py::object &group, rt::OpDesc op,
+at::Tensor run(const at::Tensor &x, const py::object &group, rt::Op op,
                rt::GradScale backwardScale, const std::string &fn) {
   ProcessGroupPtr pg = toGroup(group, fn);
   py::gil_scoped_release release;
@@ -50,6 +51,84 @@ at::Tensor run(const at::Tensor &x, const py::object &group, rt::OpDesc op,
 }
 
 const std::vector<int64_t> kAxes{0};
+
+/// The value of `result`, or an ArgumentError (Python's ValueError) naming
+/// `fn` and Layout's message.
+template <typename T>
+T valueOr(layout::Result<T> result, const std::string &fn) {
+  if (!result)
+    throw ArgumentError(fn + ": " + result.error());
+  return std::move(*result);
+}
+
+/// Checks that `table` is the split-rule table of some sequence lengths over
+/// `parts` ranks (what cal_split_sizes_multi makes) and returns them.
+std::vector<int64_t>
+packedLengths(const std::vector<std::vector<int64_t>> &table, int64_t parts,
+              const std::string &fn) {
+  if (static_cast<int64_t>(table.size()) != parts)
+    throw ArgumentError(fn + ": all_split_sizes must have one row per rank (" +
+                        std::to_string(parts) + "), got " +
+                        std::to_string(table.size()) + " rows");
+  std::vector<int64_t> seqLens;
+  for (size_t i = 0; i < table.size(); ++i) {
+    if (table[i].size() != table[0].size())
+      throw ArgumentError(fn +
+                          ": all_split_sizes rows have different "
+                          "lengths: row 0 has " +
+                          std::to_string(table[0].size()) + ", row " +
+                          std::to_string(i) + " has " +
+                          std::to_string(table[i].size()));
+  }
+  for (size_t j = 0; !table.empty() && j < table[0].size(); ++j) {
+    std::vector<int64_t> column;
+    for (const std::vector<int64_t> &row : table)
+      column.push_back(row[j]);
+    seqLens.push_back(
+        valueOr(layout::checkedSum(column, "all_split_sizes column"), fn));
+  }
+  std::vector<std::vector<int64_t>> expected =
+      valueOr(layout::packedSizeTable(seqLens, parts), fn);
+  if (!table.empty() && expected != table) {
+    std::string rows;
+    for (const std::vector<int64_t> &row : expected)
+      rows += (rows.empty() ? "" : ", ") + layout::str(row);
+    throw ArgumentError(fn +
+                        ": all_split_sizes is not the split rule of the "
+                        "sequence lengths " +
+                        layout::str(seqLens) + " over " +
+                        std::to_string(parts) + " ranks ([" + rows + "])");
+  }
+  return seqLens;
+}
+
+/// Resolves a hybrid split of a dim over a [ring, ulysses] grid (ring axis
+/// 0, Ulysses axis 1) on every rank and returns each rank's piece, [ring
+/// rank][Ulysses rank].
+std::vector<std::vector<int64_t>>
+hybridSizes(const std::string &dist, int64_t length,
+            const std::vector<int64_t> &seqLens, int64_t ring, int64_t ulysses,
+            const std::string &fn) {
+  rt::Op op;
+  if (dist == "zigzag") {
+    op = rt::hybridSplitOp({0}, {1}, 0);
+  } else if (dist == "packed") {
+    op = rt::hybridPackedSplitOp({0}, {1}, 0, seqLens);
+    length = valueOr(layout::checkedSum(seqLens, "sequence lengths"), fn);
+  } else {
+    throw ArgumentError(fn + ": unknown hybrid distribution \"" + dist + "\"");
+  }
+  op.gridShape = {ring, ulysses};
+  layout::Result<layout::Resolved> res = layout::resolve(op, {length}, 0);
+  if (!res)
+    throw ArgumentError(fn + ": " + res.error());
+  std::vector<int64_t> sizes = res->scatterMap.localSizes();
+  std::vector<std::vector<int64_t>> table(ring);
+  for (int64_t r = 0; r < ring; ++r)
+    table[r].assign(sizes.begin() + r * ulysses,
+                    sizes.begin() + (r + 1) * ulysses);
+  return table;
+}
 
 } // namespace
 
@@ -118,9 +197,8 @@ PYBIND11_MODULE(_C, m) {
       "zigzag_gather",
       [](const at::Tensor &x, const py::object &group, int64_t dim,
          const py::object &scale, int64_t globalSize, const std::string &fn) {
-        rt::OpDesc op = rt::zigzagGatherOp(kAxes, dim);
-        op.globalSize = globalSize;
-        return run(x, group, std::move(op), toScale(scale, fn), fn);
+        return run(x, group, rt::zigzagGatherOp(kAxes, dim, globalSize),
+                   toScale(scale, fn), fn);
       },
       py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("grad_scale"),
       py::arg("global_size"), py::arg("fn"),
@@ -190,30 +268,29 @@ PYBIND11_MODULE(_C, m) {
 
   m.def(
       "split_sizes",
-      [](int64_t n, int64_t parts) {
-        if (parts <= 0)
-          throw ArgumentError("split_sizes: parts must be positive, got " +
-                              std::to_string(parts));
-        return layout::splitSizes(n, parts);
+      [](int64_t n, int64_t parts, const std::string &fn) {
+        return valueOr(layout::splitSizes(n, parts), fn);
       },
-      py::arg("n"), py::arg("parts"),
+      py::arg("n"), py::arg("parts"), py::arg("fn"),
       "The split rule: n // parts, plus one for the first n % parts parts.");
 
   m.def(
-      "check_zigzag",
-      [](int64_t n, int64_t parts) { return layout::checkZigzag(n, parts); },
-      py::arg("n"), py::arg("parts"),
-      "Empty when `n` splits into 2 * parts equal chunks, else the reason.");
-
-  m.def(
       "packed_size_table",
-      [](std::vector<int64_t> seqLens, int64_t parts) {
-        if (parts <= 0)
-          throw ArgumentError("packed_size_table: parts must be positive, "
-                              "got " +
-                              std::to_string(parts));
-        return layout::packedSizeTable(seqLens, parts);
+      [](std::vector<int64_t> seqLens, int64_t parts, const std::string &fn) {
+        return valueOr(layout::packedSizeTable(seqLens, parts), fn);
       },
-      py::arg("seq_lens"), py::arg("parts"),
+      py::arg("seq_lens"), py::arg("parts"), py::arg("fn"),
       "The [parts, len(seq_lens)] table of the split rule per sequence.");
+
+  m.def("packed_lengths", &packedLengths, py::arg("table"), py::arg("parts"),
+        py::arg("fn"),
+        "The sequence lengths whose split-rule table over `parts` ranks is "
+        "`table`; an error when there are none.");
+
+  m.def("hybrid_sizes", &hybridSizes, py::arg("dist"), py::arg("length"),
+        py::arg("seq_lens"), py::arg("ring"), py::arg("ulysses"), py::arg("fn"),
+        "The [ring, ulysses] table of every rank's piece of a dim of `length` "
+        "(packed: of the sequences `seq_lens`) split by `dist` (\"zigzag\" "
+        "or \"packed\") over the ring, then by the split rule over Ulysses; "
+        "a ring of one rank is disabled.");
 }

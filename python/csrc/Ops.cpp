@@ -38,7 +38,7 @@ int64_t normalizeDim(int64_t dim, int64_t rank) {
 /// the scale of the op's adjoint.
 struct OpState : torch::CustomClassHolder {
   std::shared_ptr<GroupRuntime> runtime;
-  rt::OpDesc op;
+  rt::Op op;
   rt::GradScale backwardScale = rt::GradScale::None;
   std::string fn;
 };
@@ -100,7 +100,7 @@ GroupRuntime::GroupRuntime(ProcessGroupPtr group, c10::Device device)
                "seqpar.torch");
 }
 
-at::Tensor GroupRuntime::run(const at::Tensor &x, const rt::OpDesc &op,
+at::Tensor GroupRuntime::run(const at::Tensor &x, const rt::Op &op,
                              const std::string &fn) {
   rt::DType dtype;
   if (!rt::dtypeOf(x.scalar_type(), dtype)) {
@@ -129,11 +129,11 @@ at::Tensor GroupRuntime::run(const at::Tensor &x, const rt::OpDesc &op,
   return out;
 }
 
-rt::OpDesc GroupRuntime::adjoint(const rt::OpDesc &op,
-                                 const std::vector<int64_t> &inShape,
-                                 rt::GradScale scale, const std::string &fn) {
+rt::Op GroupRuntime::adjoint(const rt::Op &op,
+                             const std::vector<int64_t> &inShape,
+                             rt::GradScale scale, const std::string &fn) {
   std::lock_guard<std::mutex> lock(mutex_);
-  rt::OpDesc out;
+  rt::Op out;
   throwIfError(runtime_->adjoint(op, inShape, scale, out), fn);
   return out;
 }
@@ -178,12 +178,12 @@ void releaseGroup(const ProcessGroupPtr &group) {
   }
 }
 
-at::Tensor applyOp(const at::Tensor &x, const ProcessGroupPtr &group,
-                   rt::OpDesc op, rt::GradScale backwardScale,
-                   const std::string &fn) {
-  op.dim = normalizeDim(op.dim, x.dim());
-  if (op.kind == rt::OpKind::AllToAll)
-    op.gatherDim = normalizeDim(op.gatherDim, x.dim());
+at::Tensor applyOp(const at::Tensor &x, const ProcessGroupPtr &group, rt::Op op,
+                   rt::GradScale backwardScale, const std::string &fn) {
+  if (op.kind != rt::OpKind::Gather)
+    op.scatter.dim = normalizeDim(op.scatter.dim, x.dim());
+  if (op.kind != rt::OpKind::Split)
+    op.gather.dim = normalizeDim(op.gather.dim, x.dim());
   auto state = c10::make_intrusive<OpState>();
   state->runtime = runtimeFor(group, x.device());
   state->op = std::move(op);

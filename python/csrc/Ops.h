@@ -1,11 +1,10 @@
-//===- Ops.h - seqpar's resharding ops as LibTorch autograd ops --*- C++
-//-*-===//
+//===- Ops.h - seqpar's resharding ops as LibTorch autograd ops -*- C++ -*-===//
 //
-// The C++ side of the `seqpar.torch` package: every op is one call of the
-// seqpar runtime (sizes from the Layout library, at most one pack and one
-// unpack, the input's strides passed straight to the pack) on the runtime of
-// a c10d ProcessGroup, wrapped in a torch::autograd::Function whose backward
-// is the runtime's adjoint of the op, itself differentiable.
+// The C++ side of the `seqpar.torch` package: every op is one layout::Op run
+// by the seqpar runtime (sizes from the Layout library, at most one pack and
+// one unpack, the input's strides passed straight to the pack) on the
+// runtime of a c10d ProcessGroup, wrapped in a torch::autograd::Function
+// whose backward is the runtime's adjoint of the op, itself differentiable.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,8 +34,9 @@ public:
 };
 
 /// The seqpar runtime of one process group on one device: a TorchBackend, a
-/// Runtime over the one-axis grid of the group, and a lock, since the
-/// runtime's staging buffer is shared by every op on the group.
+/// Runtime over the one-axis grid of the group (ops name axis 0), and a
+/// lock, since the runtime's staging buffer is shared by every op on the
+/// group.
 class GroupRuntime {
 public:
   GroupRuntime(ProcessGroupPtr group, c10::Device device);
@@ -47,12 +47,11 @@ public:
 
   /// Runs `op` on `x` (any strides) into a new dense tensor. `fn` (the
   /// user-facing function) prefixes every error message.
-  at::Tensor run(const at::Tensor &x, const rt::OpDesc &op,
-                 const std::string &fn);
+  at::Tensor run(const at::Tensor &x, const rt::Op &op, const std::string &fn);
   /// The adjoint of `op` on an input of `inShape`, with gradient scale
   /// `scale`.
-  rt::OpDesc adjoint(const rt::OpDesc &op, const std::vector<int64_t> &inShape,
-                     rt::GradScale scale, const std::string &fn);
+  rt::Op adjoint(const rt::Op &op, const std::vector<int64_t> &inShape,
+                 rt::GradScale scale, const std::string &fn);
   /// Every rank's `mine`, in group rank order (one small all-gather).
   std::vector<int64_t> exchangeLengths(int64_t mine, const std::string &fn);
   /// Check mode: every op first gathers a small record of every rank's
@@ -77,9 +76,8 @@ void releaseGroup(const ProcessGroupPtr &group);
 /// Applies `op` to `x` with autograd: the gradient of the result is mapped
 /// back by the runtime's adjoint of `op` with gradient scale `backwardScale`.
 /// Negative dims in `op` count from the end.
-at::Tensor applyOp(const at::Tensor &x, const ProcessGroupPtr &group,
-                   rt::OpDesc op, rt::GradScale backwardScale,
-                   const std::string &fn);
+at::Tensor applyOp(const at::Tensor &x, const ProcessGroupPtr &group, rt::Op op,
+                   rt::GradScale backwardScale, const std::string &fn);
 
 /// Parses a seed-style grad_scale: "up", "down" or empty (none).
 rt::GradScale parseGradScale(const std::string &scale, bool isNone,

@@ -21,7 +21,12 @@ Differences from the seeds:
 * Unaligned sizes work everywhere the split rule applies; bad arguments
   raise ``ValueError`` naming the function, the dims and the sizes.
 * Process groups of size 1 are not special-cased: the op still runs (one
-  copy) and validates its arguments.
+  copy) and validates its arguments. The exception is the ring of the
+  ``*_with_cp`` functions: a ring group of one rank is disabled, as in the
+  seeds' parallel state (no zigzag, no divisibility requirement).
+* Every size (split rule, zigzag and packed pieces, the Ulysses pieces of a
+  hybrid layout) comes from seqpar's Layout library through ``_C``; nothing
+  here computes a split, an offset or a gathered length.
 * Every element type moves, also on Gloo (which has no bfloat16 or bool
   collectives): the runtime sends bytes.
 * ``packed_data_gather_forward_split_backward`` accepts only tables that are
@@ -77,6 +82,23 @@ def _int_list(values, what: str, fn: str) -> List[int]:
     return [int(v) for v in values]
 
 
+def _ring_on(ps: ParallelState) -> bool:
+    """Whether the ring of `ps` takes part: a ring of one rank is disabled
+    (no zigzag, no divisibility requirement), as in the seeds."""
+    return ps.is_ring_enable() and ps.get_ring_group_size() > 1
+
+
+def _hybrid_sizes(ps: ParallelState, dist: str, length: int,
+                  seq_lens: List[int], fn: str) -> List[int]:
+    """This rank's Ulysses group's pieces of a dim split by `dist` over the
+    ring (when on), then by the split rule over Ulysses (Layout's two-level
+    distribution over a [ring, ulysses] grid)."""
+    ring = ps.get_ring_group_size() if _ring_on(ps) else 1
+    ulysses = (ps.get_ulysses_group_size() if ps.is_ulysses_enable() else 1)
+    table = _C.hybrid_sizes(dist, length, seq_lens, ring, ulysses, fn)
+    return table[ps.get_ring_rank() if _ring_on(ps) else 0]
+
+
 def _sizes_arg(sizes, what: str, group, fn: str) -> List[int]:
     """Explicit per-rank sizes; [] tells the runtime to use its default."""
     if sizes is None:
@@ -97,16 +119,16 @@ def _sizes_arg(sizes, what: str, group, fn: str) -> List[int]:
 def cal_split_sizes(dim_size: int, world_size: int) -> List[int]:
     """The split rule: ``dim_size // world_size`` per rank, plus one for the
     first ``dim_size % world_size`` ranks."""
-    return _C.split_sizes(int(dim_size), int(world_size))
+    return _C.split_sizes(int(dim_size), int(world_size), "cal_split_sizes")
 
 
 def cal_split_sizes_multi(seq_lens: Sequence[int],
                           world_size: int) -> torch.Tensor:
     """The ``[world_size, len(seq_lens)]`` int64 table of the split rule
     applied to every sequence."""
-    table = _C.packed_size_table(_int_list(seq_lens, "seq_lens",
-                                           "cal_split_sizes_multi"),
-                                 int(world_size))
+    fn = "cal_split_sizes_multi"
+    table = _C.packed_size_table(_int_list(seq_lens, "seq_lens", fn),
+                                 int(world_size), fn)
     return torch.tensor(table, dtype=torch.int64).reshape(int(world_size),
                                                           len(seq_lens))
 
@@ -145,6 +167,9 @@ def all_to_all(input_: torch.Tensor,
     all-to-all with the dims swapped.
     """
     fn = "all_to_all"
+    if gather_size is not None and int(gather_size) < 0:
+        # Layout's builders read a negative length as "the default".
+        raise ValueError(f"{fn}: gather_size {int(gather_size)} is negative")
     return _C.all_to_all(input_, _group(process_group), scatter_dim,
                          gather_dim, [], [],
                          -1 if gather_size is None else int(gather_size), fn)
@@ -210,7 +235,7 @@ def split_forward_gather_backward_with_cp(
     then the split rule over the Ulysses group (when enabled)."""
     fn = "split_forward_gather_backward_with_cp"
     ps = parallel_state
-    if ps.is_ring_enable():
+    if _ring_on(ps):
         input_ = _C.zigzag_split(input_, ps.get_ring_group(), dim, "down", fn)
     if ps.is_ulysses_enable():
         input_ = _C.split(input_, ps.get_ulysses_group(), dim, [], "down", fn)
@@ -226,17 +251,11 @@ def gather_forward_split_backward_with_cp(
     fn = "gather_forward_split_backward_with_cp"
     ps = parallel_state
     gather_size = int(gather_size)
-    ring = ps.get_ring_group_size()
-    if ps.is_ring_enable():
-        error = _C.check_zigzag(gather_size, ring)
-        if error:
-            raise ValueError(f"{fn}: gather_size: {error}")
-    local = gather_size // ring
+    sizes = _hybrid_sizes(ps, "zigzag", gather_size, [], f"{fn}: gather_size")
     if ps.is_ulysses_enable():
-        input_ = _C.gather(input_, ps.get_ulysses_group(), dim,
-                           _C.split_sizes(local, ps.get_ulysses_group_size()),
-                           "up", fn)
-    if ps.is_ring_enable():
+        input_ = _C.gather(input_, ps.get_ulysses_group(), dim, sizes, "up",
+                           fn)
+    if _ring_on(ps):
         input_ = _C.zigzag_gather(input_, ps.get_ring_group(), dim, "up",
                                   gather_size, fn)
     return input_
@@ -278,20 +297,7 @@ def packed_data_gather_forward_split_backward(
         all_split_sizes = all_split_sizes.tolist()
     table = [_int_list(row, "all_split_sizes rows", fn)
              for row in all_split_sizes]
-    world = dist.get_world_size(group)
-    widths = {len(row) for row in table}
-    if len(table) != world or len(widths) > 1:
-        shape = [len(table)] + sorted(widths)
-        raise ValueError(
-            f"{fn}: all_split_sizes must be a [{world}, num_seqs] table (one "
-            f"row per rank), got rows of lengths {shape[1:]} and "
-            f"{len(table)} rows")
-    seq_lens = [sum(col) for col in zip(*table)]
-    expected = _C.packed_size_table(seq_lens, world)
-    if table and expected != table:
-        raise ValueError(f"{fn}: all_split_sizes {table} is not the split "
-                         f"rule of the sequence lengths {seq_lens} over "
-                         f"{world} ranks ({expected})")
+    seq_lens = _C.packed_lengths(table, dist.get_world_size(group), fn)
     return _C.packed_gather(local_hidden_states, group, dim, seq_lens, "up",
                             fn)
 
@@ -303,7 +309,7 @@ def packed_data_split_forward_gather_backward_with_cp(
     then an even split of the result over the Ulysses group."""
     fn = "packed_data_split_forward_gather_backward_with_cp"
     ps = parallel_state
-    if ps.is_ring_enable():
+    if _ring_on(ps):
         x = _C.packed_split(x, ps.get_ring_group(), dim,
                             _int_list(seq_lens, "seq_lens", fn), "down", fn)
     if ps.is_ulysses_enable():
@@ -319,13 +325,10 @@ def packed_data_gather_forward_split_backward_with_cp(
     fn = "packed_data_gather_forward_split_backward_with_cp"
     ps = parallel_state
     seq_lens = _int_list(seq_lens, "seq_lens", fn)
+    sizes = _hybrid_sizes(ps, "packed", -1, seq_lens, fn)
     if ps.is_ulysses_enable():
-        table = _C.packed_size_table(seq_lens, ps.get_ring_group_size())
-        local = sum(table[ps.get_ring_rank()])
-        x = _C.gather(x, ps.get_ulysses_group(), dim,
-                      _C.split_sizes(local, ps.get_ulysses_group_size()),
-                      "up", fn)
-    if ps.is_ring_enable():
+        x = _C.gather(x, ps.get_ulysses_group(), dim, sizes, "up", fn)
+    if _ring_on(ps):
         x = _C.packed_gather(x, ps.get_ring_group(), dim, seq_lens, "up", fn)
     return x
 
@@ -370,7 +373,8 @@ seq_len_cache = SeqLenCache()
 
 
 def _check_heads(fn: str, x: torch.Tensor, dim: int, world: int) -> None:
-    if x.shape[dim] % world != 0:
+    # Equal pieces under the split rule, or the seed's heads do not divide.
+    if len(set(_C.split_sizes(x.shape[dim], world, fn))) > 1:
         raise ValueError(
             f"{fn}: the head dim {dim} of size {x.shape[dim]} (shape "
             f"{list(x.shape)}) is not a multiple of the group size {world}; "

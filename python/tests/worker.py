@@ -306,7 +306,10 @@ packed_gather_cp = sp.packed_data_gather_forward_split_backward_with_cp
 
 def area_cp(ctx, area):
     p, r, rng, gen = ctx.world, ctx.rank, ctx.rng, ctx.gen
-    for (ring, uly), ps in ctx.grids.items():
+    # The grids, and a ring group of one rank given explicitly: a disabled
+    # ring (no zigzag, any length), as ring size 1 in from_grid is.
+    grids = list(ctx.grids.items()) + [((1, p), ctx.size1_ring)]
+    for (ring, uly), ps in grids:
         for trial in range(16):
             dtype = DTYPES[(trial * 3 + ring) % len(DTYPES)]
             ndim = rng.randint(1, 4)
@@ -589,8 +592,9 @@ def area_errors(ctx, area):
     expect_error(area, "gather sizes do not match the input",
                  lambda: sp.gather_forward_split_backward(
                      x, g, 2, [5] * p),
-                 E, r"gather_forward_split_backward: gather: the input has 4 "
-                    r"elements in dim 2 but .* gives rank \d+ 5")
+                 E, r"gather_forward_split_backward: gather: input dim 2 has "
+                    r"size 4 on rank \d+ but its piece of \d+ by explicit sizes "
+                    r"over \d+ ranks is 5 ")
     expect_error(area, "bad grad_scale",
                  lambda: sp.split_forward_gather_backward(
                      x, g, 1, grad_scale="sideways"),
@@ -602,7 +606,8 @@ def area_errors(ctx, area):
                     r'"down" or None, got 2')
     expect_error(area, "cal_split_sizes_multi parts",
                  lambda: sp.cal_split_sizes_multi([3, 4], 0),
-                 E, r"packed_size_table: parts must be positive, got 0")
+                 E, r"cal_split_sizes_multi: cannot split sequences into 0 "
+                    r"parts")
     if p > 1 and ctx.rank == 0:
         # A rank that never joins: the process group's timeout comes back as
         # a RuntimeError naming the op and the transfer, not as an abort.
@@ -627,16 +632,22 @@ def area_errors(ctx, area):
                  lambda: sp.all_to_all(torch.zeros([1] * 7), g, 0, 1),
                  E, r"all_to_all: the input has rank 7 but ranks 1 to 6 are "
                     r"supported")
+    expect_error(area, "all_to_all negative gather_size",
+                 lambda: sp.all_to_all(x, g, 2, 1, -5),
+                 E, r"all_to_all: gather_size -5 is negative")
     expect_error(area, "all_to_all gather_size does not match",
                  lambda: sp.all_to_all(x, g, 2, 1, 4 * p),
-                 E, r"all_to_all: the input has 3 elements in gather dim 1 "
-                    r"but the gather sizes \[4(, 4)*\] give rank \d+ 4")
-    expect_error(area, "zigzag length",
-                 lambda: sp.load_balanced_split_forward_gather_backward(
-                     torch.zeros(2 * p + 1, 2), g, 0),
-                 E, rf"load_balanced_split_forward_gather_backward: "
-                    rf"zigzag_split: dim 0: zigzag length {2 * p + 1} is not "
-                    rf"a multiple of 2 \* {p} = {2 * p}")
+                 E, r"all_to_all: input dim 1 has size 3 on rank \d+ but its "
+                    r"piece of \d+ by the split rule over \d+ ranks is 4 ")
+    if p > 1:
+        # One rank is a disabled ring (Layout's zigzag over one rank keeps
+        # everything, any length).
+        expect_error(area, "zigzag length",
+                     lambda: sp.load_balanced_split_forward_gather_backward(
+                         torch.zeros(2 * p + 1, 2), g, 0),
+                     E, rf"load_balanced_split_forward_gather_backward: "
+                        rf"zigzag_split: dim 0: zigzag length {2 * p + 1} is "
+                        rf"not a multiple of 2 \* {p} = {2 * p}")
     expect_error(area, "packed lengths do not sum",
                  lambda: sp.packed_data_split_forward_gather_backward(
                      x, g, [1, 1], 2),
@@ -646,8 +657,21 @@ def area_errors(ctx, area):
     expect_error(area, "packed table shape",
                  lambda: sp.packed_data_gather_forward_split_backward(
                      x, [[1, 2]] * (p + 1), g, 1),
-                 E, rf"all_split_sizes must be a \[{p}, num_seqs\] table")
+                 E, rf"all_split_sizes must have one row per rank \({p}\), "
+                    rf"got {p + 1} rows")
     if p > 1:
+        expect_error(area, "packed table rows of different lengths",
+                     lambda: sp.packed_data_gather_forward_split_backward(
+                         x, [[1, 2]] + [[1]] * (p - 1), g, 1),
+                     E, r"packed_data_gather_forward_split_backward: "
+                        r"all_split_sizes rows have different lengths: row 0 "
+                        r"has 2, row 1 has 1")
+        expect_error(area, "packed table column overflows",
+                     lambda: sp.packed_data_gather_forward_split_backward(
+                         x, [[2 ** 62]] * p, g, 1),
+                     E, r"packed_data_gather_forward_split_backward: "
+                        r"all_split_sizes column \[4611686018427387904, .*"
+                        r"overflow int64 when summed")
         expect_error(area, "packed table not the split rule",
                      lambda: sp.packed_data_gather_forward_split_backward(
                          x, [[0]] * (p - 1) + [[3]], g, 1),
@@ -705,7 +729,7 @@ def area_errors(ctx, area):
                          mine, g, 1, [2] * p),
                      E, r"gather_forward_split_backward: .*(rank 0 has 3 "
                         r"elements in dim 1 but the sizes \[2(, 2)*\] give "
-                        r"it 2|the input has 3 elements in dim 1|check mode: "
+                        r"it 2|input dim 1 has size 3 on rank 0|check mode: "
                         r"rank 0 rejected its arguments)")
         sp.set_check_mode(g, False)
     for (ring, uly), ps in ctx.grids.items():
@@ -727,7 +751,15 @@ def area_errors(ctx, area):
                     rf"number of ranks {p}")
     expect_error(area, "cal_split_sizes parts",
                  lambda: sp.cal_split_sizes(4, 0),
-                 E, r"split_sizes: parts must be positive, got 0")
+                 E, r"cal_split_sizes: cannot split 4 into 0 parts")
+    # A negative size is an error naming it, not a list of negative sizes.
+    expect_error(area, "cal_split_sizes negative size",
+                 lambda: sp.cal_split_sizes(-3, 3),
+                 E, r"cal_split_sizes: cannot split the negative size -3")
+    expect_error(area, "cal_split_sizes_multi negative length",
+                 lambda: sp.cal_split_sizes_multi([4, -2], 2),
+                 E, r"cal_split_sizes_multi: sequence lengths \[4, -2\] "
+                    r"contain a negative length -2")
 
 
 AREAS = [
@@ -768,6 +800,9 @@ def main():
         if world % ring == 0:
             ctx.grids[(ring, world // ring)] = sp.ParallelState.from_grid(
                 ring, world // ring)
+    singles = [dist.new_group([q]) for q in range(world)]
+    ctx.size1_ring = sp.ParallelState(singles[rank],
+                                      ctx.group if world > 1 else None)
     results = {}
     only = os.environ.get("SEQPAR_TEST_AREAS")  # for debugging: a,b,...
     for name, fn in AREAS:

@@ -1,5 +1,4 @@
-//===- AllToAllBench.cpp - Ulysses all-to-all: seqpar, seed path, bare MPI
-//-===//
+//===- AllToAllBench.cpp - Ulysses all-to-all: seqpar, seeds, MPI ---------===//
 //
 // Run under mpirun (2 or 4 ranks). For the Ulysses pattern
 // [S/P, H, D] -> [S, H/P, D] (bf16, D = 128) at several sizes per rank,
@@ -147,7 +146,7 @@ int main(int argc, char **argv) {
       std::memset(recv.data(), 0, recv.size());
       const int reps = mib <= 4 ? 41 : mib <= 64 ? 25 : 9;
 
-      OpDesc op = allToAllOp({0}, /*scatter=*/1, /*gather=*/0, {}, {}, S);
+      Op op = allToAllOp({0}, /*scatter=*/1, /*gather=*/0, {}, {}, S);
       TensorRef inT = denseTensor(in.data(), DType::BF16, {Sr, H, kD});
       TensorRef outT = denseTensor(out.data(), DType::BF16, {S, Hr, kD});
       auto seqpar = [&] {

@@ -1,5 +1,4 @@
-//===- CopyBench.cpp - Pack kernel bandwidth against memcpy
-//----------------===//
+//===- CopyBench.cpp - Pack kernel bandwidth against memcpy ---------------===//
 //
 // The pack of a Ulysses all-to-all copies every other run of `run` bytes of a
 // strided source into a dense buffer. Compared with one memcpy of the same

@@ -1,5 +1,4 @@
-//===- Backend.cpp - Defaults of the backend interface
-//---------------------===//
+//===- Backend.cpp - Defaults of the backend interface --------------------===//
 
 #include "seqpar/Runtime/Backend.h"
 

@@ -1,5 +1,4 @@
-//===- Copy.cpp - CPU pack and unpack kernels
-//------------------------------===//
+//===- Copy.cpp - CPU pack and unpack kernels -----------------------------===//
 //
 // Strided box copies with non-temporal stores for large contiguous runs:
 // regular stores of a destination that is not in cache first read each line
@@ -17,80 +16,6 @@
 #include <numeric>
 
 namespace seqpar::rt {
-
-//===----------------------------------------------------------------------===//
-// Types
-//===----------------------------------------------------------------------===//
-
-int64_t elementSize(DType type) {
-  switch (type) {
-  case DType::F64:
-  case DType::I64:
-    return 8;
-  case DType::F32:
-  case DType::I32:
-    return 4;
-  case DType::F16:
-  case DType::BF16:
-    return 2;
-  case DType::I8:
-  case DType::I1:
-    return 1;
-  }
-  return 0;
-}
-
-const char *dtypeName(DType type) {
-  switch (type) {
-  case DType::F64:
-    return "f64";
-  case DType::F32:
-    return "f32";
-  case DType::F16:
-    return "f16";
-  case DType::BF16:
-    return "bf16";
-  case DType::I64:
-    return "i64";
-  case DType::I32:
-    return "i32";
-  case DType::I8:
-    return "i8";
-  case DType::I1:
-    return "i1";
-  }
-  return "invalid";
-}
-
-bool isFloat(DType type) {
-  return type == DType::F64 || type == DType::F32 || type == DType::F16 ||
-         type == DType::BF16;
-}
-
-bool isValidDType(int32_t code) { return code >= 0 && code <= 7; }
-
-const char *gradScaleName(GradScale scale) {
-  switch (scale) {
-  case GradScale::None:
-    return "none";
-  case GradScale::Up:
-    return "up";
-  case GradScale::Down:
-    return "down";
-  }
-  return "invalid";
-}
-
-TensorRef denseTensor(void *data, DType dtype, std::vector<int64_t> sizes) {
-  TensorRef t;
-  t.data = data;
-  t.dtype = dtype;
-  t.strides.assign(sizes.size(), 1);
-  for (size_t i = sizes.size(); i-- > 1;)
-    t.strides[i - 1] = t.strides[i] * sizes[i];
-  t.sizes = std::move(sizes);
-  return t;
-}
 
 //===----------------------------------------------------------------------===//
 // Half-precision conversions

@@ -1,12 +1,11 @@
-//===- CudaCopyPlan.cpp - Launch plans of the CUDA pack kernels
-//------------===//
+//===- CudaCopyPlan.cpp - Launch plans of the CUDA pack kernels -----------===//
 //
 // Host code, built with or without CUDA, so that the plans are unit-tested on
 // machines without a GPU.
 //
 //===----------------------------------------------------------------------===//
 
-#include "seqpar/Runtime/CudaCopy.h"
+#include "CudaCopy.h"
 
 #include <algorithm>
 

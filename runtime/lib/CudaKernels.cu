@@ -1,13 +1,12 @@
-//===- CudaKernels.cu - CUDA pack and unpack kernels
-//-----------------------===//
+//===- CudaKernels.cu - CUDA pack and unpack kernels ----------------------===//
 //
 // One grid-stride kernel per vector width; scaling copies convert f16 and bf16
 // through f32 as the CPU kernels do.
 //
 //===----------------------------------------------------------------------===//
 
+#include "CudaCopy.h"
 #include "CudaKernels.h"
-#include "seqpar/Runtime/CudaCopy.h"
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>

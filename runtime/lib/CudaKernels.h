@@ -1,5 +1,4 @@
-//===- CudaKernels.h - Launchers of the CUDA pack kernels --------*- C++
-//-*-===//
+//===- CudaKernels.h - Launchers of the CUDA pack kernels -------*- C++ -*-===//
 //
 // Internal to the NCCL backend.
 //
@@ -8,7 +7,7 @@
 #ifndef SEQPAR_RUNTIME_LIB_CUDAKERNELS_H
 #define SEQPAR_RUNTIME_LIB_CUDAKERNELS_H
 
-#include "seqpar/Runtime/CudaCopy.h"
+#include "CudaCopy.h"
 
 #include <cuda_runtime_api.h>
 

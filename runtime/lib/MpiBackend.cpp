@@ -1,5 +1,4 @@
-//===- MpiBackend.cpp - The MPI backend
-//------------------------------------===//
+//===- MpiBackend.cpp - The MPI backend -----------------------------------===//
 //
 // Per-peer nonblocking sends and receives, so that each peer's chunk can come
 // straight from the user's input or go straight into the output. Messages

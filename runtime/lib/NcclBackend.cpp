@@ -1,5 +1,4 @@
-//===- NcclBackend.cpp - The NCCL backend
-//----------------------------------===//
+//===- NcclBackend.cpp - The NCCL backend ---------------------------------===//
 //
 // Grouped ncclSend/ncclRecv; ncclUniqueId bootstrap and host records through
 // a host backend (MPI). Copies and collectives of the world and of all its

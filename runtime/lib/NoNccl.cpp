@@ -1,5 +1,4 @@
-//===- NoNccl.cpp - The NCCL entry points of a build without NCCL
-//----------===//
+//===- NoNccl.cpp - The NCCL entry points of a build without NCCL ---------===//
 
 #include "seqpar/Runtime/Backend.h"
 

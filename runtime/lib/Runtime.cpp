@@ -1,158 +1,61 @@
-//===- Runtime.cpp - Execution of the resharding ops
-//-----------------------===//
+//===- Runtime.cpp - Execution of the collectives of the op model ---------===//
 //
-// Each op is resolved into a Layout shard map or all-to-all size lists, then
-// planned by Layout (planAllToAll, planSplit, planGather) and executed with at
-// most one copy call before the collective and one after it.
+// Each op is resolved by Layout (layout::resolve: what this rank holds and
+// its output shape), planned by Layout (planAllToAll, planSplit, planGather,
+// with the input's and the output's strides) and executed with at most one
+// copy call before the collective and one after it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "seqpar/Runtime/Runtime.h"
 #include "seqpar/Layout/Layout.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <sstream>
+#include <limits>
+#include <optional>
 
 namespace seqpar::rt {
 
 using layout::Shape;
 using layout::StridedBlock;
 
-//===----------------------------------------------------------------------===//
-// Op descriptions
-//===----------------------------------------------------------------------===//
+namespace {
 
-OpDesc allToAllOp(std::vector<int64_t> axes, int64_t scatterDim,
-                  int64_t gatherDim, std::vector<int64_t> scatterSizes,
-                  std::vector<int64_t> gatherSizes, int64_t gatherSize) {
-  OpDesc op;
-  op.kind = OpKind::AllToAll;
-  op.axes = std::move(axes);
-  op.dim = scatterDim;
-  op.gatherDim = gatherDim;
-  op.sizes = std::move(scatterSizes);
-  op.gatherSizes = std::move(gatherSizes);
-  op.globalSize = gatherSize;
-  return op;
+Status invalid(std::string message) {
+  return {StatusCode::InvalidArgument, std::move(message)};
 }
 
-static OpDesc splitGatherOp(OpKind kind, std::vector<int64_t> axes, bool hybrid,
-                            MapKind map, int64_t dim,
-                            std::vector<int64_t> sizes, int64_t globalSize,
-                            GradScale scale) {
-  OpDesc op;
-  op.kind = kind;
-  op.axes = std::move(axes);
-  op.hybrid = hybrid;
-  op.map = map;
-  op.dim = dim;
-  op.sizes = std::move(sizes);
-  op.globalSize = globalSize;
-  op.scale = scale;
-  return op;
+std::string gridText(const Shape &gridShape) {
+  return "grid " + layout::str(gridShape);
 }
 
-OpDesc splitOp(std::vector<int64_t> axes, int64_t dim,
-               std::vector<int64_t> sizes, GradScale scale) {
-  return splitGatherOp(OpKind::Split, std::move(axes), false, MapKind::Sizes,
-                       dim, std::move(sizes), -1, scale);
-}
-OpDesc gatherOp(std::vector<int64_t> axes, int64_t dim,
-                std::vector<int64_t> sizes, GradScale scale) {
-  return splitGatherOp(OpKind::Gather, std::move(axes), false, MapKind::Sizes,
-                       dim, std::move(sizes), -1, scale);
-}
-OpDesc zigzagSplitOp(std::vector<int64_t> axes, int64_t dim, GradScale scale) {
-  return splitGatherOp(OpKind::Split, std::move(axes), false, MapKind::Zigzag,
-                       dim, {}, -1, scale);
-}
-OpDesc zigzagGatherOp(std::vector<int64_t> axes, int64_t dim, GradScale scale) {
-  return splitGatherOp(OpKind::Gather, std::move(axes), false, MapKind::Zigzag,
-                       dim, {}, -1, scale);
-}
-OpDesc hybridSplitOp(int64_t ringAxis, int64_t ulyssesAxis, int64_t dim,
-                     GradScale scale) {
-  return splitGatherOp(OpKind::Split, {ringAxis, ulyssesAxis}, true,
-                       MapKind::Zigzag, dim, {}, -1, scale);
-}
-OpDesc hybridGatherOp(int64_t ringAxis, int64_t ulyssesAxis, int64_t dim,
-                      int64_t globalLength, GradScale scale) {
-  return splitGatherOp(OpKind::Gather, {ringAxis, ulyssesAxis}, true,
-                       MapKind::Zigzag, dim, {}, globalLength, scale);
-}
-OpDesc packedSplitOp(std::vector<int64_t> axes, int64_t dim,
-                     std::vector<int64_t> seqLens, GradScale scale) {
-  return splitGatherOp(OpKind::Split, std::move(axes), false, MapKind::Packed,
-                       dim, std::move(seqLens), -1, scale);
-}
-OpDesc packedGatherOp(std::vector<int64_t> axes, int64_t dim,
-                      std::vector<int64_t> seqLens, GradScale scale) {
-  return splitGatherOp(OpKind::Gather, std::move(axes), false, MapKind::Packed,
-                       dim, std::move(seqLens), -1, scale);
-}
-OpDesc packedHybridSplitOp(int64_t ringAxis, int64_t ulyssesAxis, int64_t dim,
-                           std::vector<int64_t> seqLens, GradScale scale) {
-  return splitGatherOp(OpKind::Split, {ringAxis, ulyssesAxis}, true,
-                       MapKind::Packed, dim, std::move(seqLens), -1, scale);
-}
-OpDesc packedHybridGatherOp(int64_t ringAxis, int64_t ulyssesAxis, int64_t dim,
-                            std::vector<int64_t> seqLens, GradScale scale) {
-  return splitGatherOp(OpKind::Gather, {ringAxis, ulyssesAxis}, true,
-                       MapKind::Packed, dim, std::move(seqLens), -1, scale);
-}
-
-std::string opName(const OpDesc &op) {
-  if (op.kind == OpKind::AllToAll)
-    return "all_to_all";
-  std::string base = op.kind == OpKind::Split ? "split" : "gather";
-  std::string prefix;
-  if (op.map == MapKind::Packed)
-    prefix = op.hybrid ? "packed_hybrid_" : "packed_";
-  else if (op.hybrid)
-    prefix = "hybrid_";
-  else if (op.map == MapKind::Zigzag)
-    prefix = "zigzag_";
-  return prefix + base;
-}
+} // namespace
 
 //===----------------------------------------------------------------------===//
-// Runtime
+// Set-up and groups
 //===----------------------------------------------------------------------===//
 
-struct Runtime::Resolved {
-  OpDesc op;
-  std::string name;
+/// An op resolved on this rank, with its communicator.
+struct Runtime::Prepared {
+  layout::Resolved res;
   Backend *comm = nullptr;
-  int64_t size = 1, rank = 0;
-  std::vector<int64_t> scatterSizes, gatherSizes; ///< All-to-all.
-  layout::ShardMap map;                           ///< Split and gather.
-  Shape outShape;
-  /// Per-rank length of the input dim that may differ between ranks (the
-  /// gather dim of an all-to-all, the dim of a gather); empty for splits.
-  std::vector<int64_t> localLengths;
 };
 
 Status Runtime::create(std::shared_ptr<Backend> world,
                        std::vector<int64_t> gridShape,
                        std::unique_ptr<Runtime> &out) {
   if (!world)
-    return {StatusCode::InvalidArgument, "init: the world backend is null"};
-  if (gridShape.empty() || gridShape.size() > 16)
-    return {StatusCode::InvalidArgument,
-            "init: the grid must have 1 to 16 axes, got " +
-                layout::str(gridShape)};
-  for (int64_t s : gridShape)
-    if (s < 1)
-      return {StatusCode::InvalidArgument,
-              "init: grid " + layout::str(gridShape) + " has an axis of size " +
-                  std::to_string(s)};
-  if (layout::numElements(gridShape) != world->size())
-    return {StatusCode::InvalidArgument,
-            "init: grid " + layout::str(gridShape) + " has " +
-                std::to_string(layout::numElements(gridShape)) +
-                " ranks but the " + world->name() + " world has " +
-                std::to_string(world->size())};
+    return invalid("init: the world backend is null");
+  layout::Result<layout::Grid> grid = layout::makeGrid(gridShape);
+  if (!grid)
+    return invalid("init: " + grid.error());
+  if (grid->numRanks() != world->size())
+    return invalid("init: " + gridText(gridShape) + " has " +
+                   std::to_string(grid->numRanks()) + " ranks but the " +
+                   world->name() + " world has " +
+                   std::to_string(world->size()));
   out.reset(new Runtime());
   out->world_ = std::move(world);
   out->gridShape_ = std::move(gridShape);
@@ -167,17 +70,46 @@ Runtime::~Runtime() {
   groups_.clear();
 }
 
-Status Runtime::group(const std::vector<int64_t> &axes, Backend *&out) {
-  layout::Grid grid{gridShape_};
-  std::string err = grid.checkAxes(axes);
-  if (!err.empty())
-    return {StatusCode::InvalidArgument,
-            "group " + layout::str(axes) + ": " + err};
-  auto it = groups_.find(axes);
+Op Runtime::withGrid(const Op &op) const {
+  Op filled = op;
+  if (filled.gridShape.empty())
+    filled.gridShape = gridShape_;
+  return filled;
+}
+
+namespace {
+
+/// Checks `axes` of the grid `gridShape` against the limits and the world.
+Status checkGroup(const Shape &gridShape, const std::vector<int64_t> &axes,
+                  int64_t worldSize, layout::Grid &grid) {
+  const std::string what =
+      "group " + layout::str(axes) + " of " + gridText(gridShape) + ": ";
+  layout::Result<layout::Grid> g = layout::makeGrid(gridShape);
+  if (!g)
+    return invalid(what + g.error());
+  if (g->numRanks() != worldSize)
+    return invalid(what + "the grid has " + std::to_string(g->numRanks()) +
+                   " ranks but the world has " + std::to_string(worldSize));
+  if (layout::Result<layout::Group> group = layout::makeGroup(*g, axes); !group)
+    return invalid(what + group.error());
+  grid = *g;
+  return Status::ok();
+}
+
+} // namespace
+
+Status Runtime::group(const std::vector<int64_t> &gridShape,
+                      const std::vector<int64_t> &axes, Backend *&out) {
+  const Shape &shape = gridShape.empty() ? gridShape_ : gridShape;
+  auto key = std::make_pair(shape, axes);
+  auto it = groups_.find(key);
   if (it != groups_.end()) {
     out = it->second.get();
     return Status::ok();
   }
+  layout::Grid grid;
+  if (Status st = checkGroup(shape, axes, world_->size(), grid); !st)
+    return st;
   int64_t me = world_->rank();
   std::vector<int64_t> members = grid.groupMembers(me, axes);
   bool isWorld = static_cast<int64_t>(members.size()) == world_->size();
@@ -189,226 +121,102 @@ Status Runtime::group(const std::vector<int64_t> &axes, Backend *&out) {
     // The smallest member names the group; the key orders it by group rank.
     if (Status st = world_->split(members[0], grid.groupRank(me, axes), sub);
         !st)
-      return {st.code(), "group " + layout::str(axes) + ": " + st.message()};
+      return {st.code(), "group " + layout::str(axes) + " of " +
+                             gridText(shape) + ": " + st.message()};
     comm = std::move(sub);
   }
   out = comm.get();
-  groups_[axes] = std::move(comm);
+  groups_[key] = std::move(comm);
   return Status::ok();
 }
 
-Status Runtime::setGroup(const std::vector<int64_t> &axes,
+Status Runtime::setGroup(const std::vector<int64_t> &gridShape,
+                         const std::vector<int64_t> &axes,
                          std::shared_ptr<Backend> backend) {
-  layout::Grid grid{gridShape_};
-  std::string err = grid.checkAxes(axes);
-  if (!err.empty())
-    return {StatusCode::InvalidArgument,
-            "group " + layout::str(axes) + ": " + err};
+  const Shape &shape = gridShape.empty() ? gridShape_ : gridShape;
+  layout::Grid grid;
+  if (Status st = checkGroup(shape, axes, world_->size(), grid); !st)
+    return st;
   int64_t expected = grid.groupSize(axes);
   if (!backend || backend->size() != expected)
-    return {StatusCode::InvalidArgument,
-            "group " + layout::str(axes) + ": the backend must have " +
-                std::to_string(expected) + " ranks"};
-  groups_[axes] = std::move(backend);
+    return invalid("group " + layout::str(axes) + " of " + gridText(shape) +
+                   ": the backend must have " + std::to_string(expected) +
+                   " ranks, got " +
+                   (backend ? std::to_string(backend->size()) : "none"));
+  groups_[std::make_pair(shape, axes)] = std::move(backend);
   return Status::ok();
 }
 
-Status Runtime::groupSize(const std::vector<int64_t> &axes, int64_t &out) {
+Status Runtime::groupSize(const std::vector<int64_t> &gridShape,
+                          const std::vector<int64_t> &axes, int64_t &out) {
   Backend *comm = nullptr;
-  if (Status st = group(axes, comm); !st)
+  if (Status st = group(gridShape, axes, comm); !st)
     return st;
   out = comm->size();
   return Status::ok();
 }
 
-Status Runtime::groupRank(const std::vector<int64_t> &axes, int64_t &out) {
+Status Runtime::groupRank(const std::vector<int64_t> &gridShape,
+                          const std::vector<int64_t> &axes, int64_t &out) {
   Backend *comm = nullptr;
-  if (Status st = group(axes, comm); !st)
+  if (Status st = group(gridShape, axes, comm); !st)
     return st;
   out = comm->rank();
   return Status::ok();
 }
 
-Status Runtime::exchangeLengths(const std::vector<int64_t> &axes, int64_t mine,
+Status Runtime::exchangeLengths(const std::vector<int64_t> &gridShape,
+                                const std::vector<int64_t> &axes, int64_t mine,
                                 std::vector<int64_t> &all) {
   Backend *comm = nullptr;
-  if (Status st = group(axes, comm); !st)
+  if (Status st = group(gridShape, axes, comm); !st)
     return {st.code(), "exchange_lengths: " + st.message()};
   if (mine < 0)
-    return {StatusCode::InvalidArgument, "exchange_lengths: the length " +
-                                             std::to_string(mine) +
-                                             " is negative"};
+    return invalid("exchange_lengths: the length " + std::to_string(mine) +
+                   " is negative");
   all.assign(comm->size(), 0);
   if (Status st = comm->allgatherHost(&mine, sizeof(mine), all.data()); !st)
     return {st.code(), "exchange_lengths: " + st.message()};
   return Status::ok();
 }
 
-Status Runtime::resolve(const OpDesc &op, const Shape &inShape, Resolved &res) {
-  res.op = op;
-  res.name = opName(op);
-  auto fail = [&](const std::string &msg) {
-    return Status(StatusCode::InvalidArgument, res.name + ": " + msg);
-  };
-  // Descriptions built by hand (not by the builders) may carry any value.
-  auto badCode = [](auto v) {
-    auto c = static_cast<int32_t>(v);
-    return c < 0 || c > 2;
-  };
-  if (badCode(op.kind) || badCode(op.map) || badCode(op.scale))
-    return fail("invalid op description (kind " +
-                std::to_string(static_cast<int32_t>(op.kind)) + ", map " +
-                std::to_string(static_cast<int32_t>(op.map)) + ", scale " +
-                std::to_string(static_cast<int32_t>(op.scale)) + ")");
-  if (op.hybrid && op.axes.size() != 2)
-    return fail("a hybrid op needs a ring axis and a Ulysses axis, got axes " +
-                layout::str(op.axes));
-  if (Status st = group(op.axes, res.comm); !st)
-    return {st.code(), res.name + ": " + st.message()};
-  res.size = res.comm->size();
-  res.rank = res.comm->rank();
-  const int64_t P = res.size, r = res.rank;
-  const int64_t rank = static_cast<int64_t>(inShape.size());
-  if (rank < 1 || rank > kMaxRank)
-    return fail("the input has rank " + std::to_string(rank) +
-                " but ranks 1 to 6 are supported");
-  for (int64_t s : inShape)
-    if (s < 0)
-      return fail("the input shape " + layout::str(inShape) +
-                  " has a negative size");
-  res.outShape = inShape;
+//===----------------------------------------------------------------------===//
+// Resolution
+//===----------------------------------------------------------------------===//
 
-  if (op.kind == OpKind::AllToAll) {
-    const int64_t s = op.dim, g = op.gatherDim;
-    std::string err = layout::checkDim(s, rank, "scatter dim");
-    if (err.empty())
-      err = layout::checkDim(g, rank, "gather dim");
-    if (!err.empty())
-      return fail(err);
-    if (s == g)
-      return fail("scatter dim and gather dim are both " + std::to_string(s));
-    if (op.scale != GradScale::None)
-      return fail("an all-to-all takes no gradient scale (its adjoint is an "
-                  "all-to-all)");
-    res.scatterSizes =
-        op.sizes.empty() ? layout::splitSizes(inShape[s], P) : op.sizes;
-    err = layout::checkSizes(res.scatterSizes, inShape[s], P);
-    if (!err.empty())
-      return fail("scatter dim " + std::to_string(s) + ": " + err);
-    if (!op.gatherSizes.empty()) {
-      res.gatherSizes = op.gatherSizes;
-      err =
-          layout::checkSizes(res.gatherSizes, layout::sum(res.gatherSizes), P);
-      if (!err.empty())
-        return fail("gather dim " + std::to_string(g) + ": " + err);
-    } else if (op.globalSize >= 0) {
-      res.gatherSizes = layout::splitSizes(op.globalSize, P);
-    } else {
-      res.gatherSizes = layout::splitSizes(inShape[g] * P, P);
-    }
-    if (inShape[g] != res.gatherSizes[r])
-      return fail("the input has " + std::to_string(inShape[g]) +
-                  " elements in gather dim " + std::to_string(g) +
-                  " but the gather sizes " + layout::str(res.gatherSizes) +
-                  " give rank " + std::to_string(r) + " " +
-                  std::to_string(res.gatherSizes[r]));
-    res.outShape[s] = res.scatterSizes[r];
-    res.outShape[g] = layout::sum(res.gatherSizes);
-    res.localLengths = res.gatherSizes;
-    return Status::ok();
-  }
-
-  const int64_t d = op.dim;
-  if (std::string err = layout::checkDim(d, rank, "dim"); !err.empty())
-    return fail(err);
-  const std::string dimText = "dim " + std::to_string(d) + ": ";
-  layout::Grid grid{gridShape_};
-  // A hybrid map distributes over the ring axis first.
-  const int64_t parts = op.hybrid ? grid.groupSize({op.axes[0]}) : P;
-  if (op.hybrid && op.map == MapKind::Sizes)
-    return fail("a hybrid op needs a zigzag or packed map");
-  const bool isSplit = op.kind == OpKind::Split;
-  const int64_t local = inShape[d];
-  std::string err;
-  switch (op.map) {
-  case MapKind::Sizes: {
-    std::vector<int64_t> sizes = op.sizes;
-    if (sizes.empty())
-      sizes = isSplit ? layout::splitSizes(local, P)
-                      : std::vector<int64_t>(P, local);
-    err = layout::checkSizes(sizes, isSplit ? local : layout::sum(sizes), P);
-    if (err.empty())
-      res.map = layout::explicitShardMap(sizes);
-    break;
-  }
-  case MapKind::Zigzag: {
-    int64_t n = local;
-    if (!isSplit) {
-      if (op.globalSize >= 0)
-        n = op.globalSize;
-      else if (op.hybrid)
-        return fail("the global length of dim " + std::to_string(d) +
-                    " is needed to gather over a hybrid group");
-      else
-        n = local * P;
-    }
-    err = layout::checkZigzag(n, parts);
-    if (err.empty())
-      res.map = layout::zigzagShardMap(n, parts);
-    break;
-  }
-  case MapKind::Packed:
-    err =
-        layout::checkSeqLens(op.sizes, isSplit ? local : layout::sum(op.sizes));
-    if (err.empty())
-      res.map = layout::packedShardMap(op.sizes, parts);
-    break;
-  }
-  if (!err.empty())
-    return fail(dimText + err);
-  if (op.hybrid)
-    res.map = layout::hybridShardMap(res.map, grid.groupSize({op.axes[1]}));
-  if (isSplit) {
-    res.outShape[d] = res.map.localSize(r);
-    return Status::ok();
-  }
-  if (res.map.localSize(r) != local)
-    return fail("the input has " + std::to_string(local) + " elements in dim " +
-                std::to_string(d) + " but the shard map of length " +
-                std::to_string(res.map.globalSize) + " over " +
-                std::to_string(P) + " ranks gives rank " + std::to_string(r) +
-                " " + std::to_string(res.map.localSize(r)));
-  res.outShape[d] = res.map.globalSize;
-  res.localLengths = res.map.localSizes();
+Status Runtime::prepare(const Op &op, const Shape &inShape, Prepared &out) {
+  const std::string name = opName(op);
+  Op filled = withGrid(op);
+  if (Status st = group(filled.gridShape, filled.axes, out.comm); !st)
+    return {st.code(), name + ": " + st.message()};
+  layout::Result<layout::Resolved> res =
+      layout::resolve(filled, inShape, out.comm->rank());
+  if (!res)
+    return invalid(name + ": " + res.error());
+  out.res = std::move(*res);
   return Status::ok();
 }
 
-Status Runtime::outputShape(const OpDesc &op, const Shape &inShape,
-                            Shape &out) {
-  Resolved res;
-  if (Status st = resolve(op, inShape, res); !st)
+Status Runtime::outputShape(const Op &op, const Shape &inShape, Shape &out) {
+  Prepared p;
+  if (Status st = prepare(op, inShape, p); !st)
     return st;
-  out = res.outShape;
+  out = p.res.outShape;
   return Status::ok();
 }
 
-Status Runtime::adjoint(const OpDesc &op, const Shape &inShape, GradScale scale,
-                        OpDesc &out) {
-  Resolved res;
-  if (Status st = resolve(op, inShape, res); !st)
-    return st;
-  if (op.kind == OpKind::AllToAll) {
-    out = allToAllOp(op.axes, op.gatherDim, op.dim, res.gatherSizes,
-                     res.scatterSizes);
-    return Status::ok();
-  }
-  out = op;
-  out.kind = op.kind == OpKind::Split ? OpKind::Gather : OpKind::Split;
-  out.scale = scale;
-  if (op.map == MapKind::Sizes)
-    out.sizes = res.map.localSizes();
-  if (op.map == MapKind::Zigzag)
-    out.globalSize = res.map.globalSize;
+Status Runtime::adjoint(const Op &op, const Shape &inShape, GradScale scale,
+                        Op &out) {
+  const std::string name = opName(op);
+  Op filled = withGrid(op);
+  Backend *comm = nullptr;
+  if (Status st = group(filled.gridShape, filled.axes, comm); !st)
+    return {st.code(), name + ": " + st.message()};
+  layout::Result<Op> adj =
+      layout::adjointOp(filled, inShape, comm->rank(), scale);
+  if (!adj)
+    return invalid(name + ": " + adj.error());
+  out = std::move(*adj);
   return Status::ok();
 }
 
@@ -421,52 +229,53 @@ namespace {
 Status validateTensor(const std::string &name, const char *what,
                       const TensorRef &t) {
   auto fail = [&](const std::string &msg) {
-    return Status(StatusCode::InvalidArgument,
-                  name + ": the " + what + " " + msg);
+    return invalid(name + ": the " + what + " " + msg);
   };
   if (!isValidDType(static_cast<int32_t>(t.dtype)))
     return fail("has the invalid element type code " +
                 std::to_string(static_cast<int32_t>(t.dtype)));
   if (t.rank() < 1 || t.rank() > kMaxRank)
-    return fail("has rank " + std::to_string(t.rank()) +
-                " but ranks 1 to 6 are supported");
+    return fail("has rank " + std::to_string(t.rank()) + " but ranks 1 to " +
+                std::to_string(kMaxRank) + " are supported");
   if (t.strides.size() != t.sizes.size())
     return fail("has " + std::to_string(t.sizes.size()) + " sizes but " +
                 std::to_string(t.strides.size()) + " strides");
-  for (int64_t s : t.sizes)
-    if (s < 0)
-      return fail("shape " + layout::str(t.sizes) + " has a negative size");
-  if (!t.data && layout::numElements(t.sizes) > 0)
+  layout::Result<int64_t> count = layout::elementCount(t.sizes);
+  if (!count)
+    return fail(count.error());
+  if (!t.data && *count > 0)
     return fail("of shape " + layout::str(t.sizes) +
                 " has a null data pointer");
   return Status::ok();
 }
 
-/// `box` is a box of a dense row-major tensor of shape `full`; returns the
-/// same box in a tensor of shape `full` laid out with `strides`.
-StridedBlock rebase(const StridedBlock &box, const Shape &full,
-                    const Shape &strides) {
-  Shape dense = layout::denseStrides(full);
-  StridedBlock b{0, box.shape, strides};
-  int64_t rem = box.offset;
-  for (size_t i = 0; i < full.size(); ++i) {
-    int64_t c = dense[i] ? rem / dense[i] : 0;
-    rem -= c * dense[i];
-    b.offset += c * strides[i];
-  }
-  return b;
-}
-
-/// The byte range [first, last] a non-empty view touches.
-std::pair<uintptr_t, uintptr_t> byteRange(const TensorRef &t) {
+/// The byte range [first, last] a non-empty view touches; an error when the
+/// strides reach past the int64 range.
+Status byteRange(const std::string &name, const char *what, const TensorRef &t,
+                 std::pair<uintptr_t, uintptr_t> &out) {
   int64_t lo = 0, hi = 0;
-  for (size_t i = 0; i < t.sizes.size(); ++i) {
-    int64_t extent = (t.sizes[i] - 1) * t.strides[i];
-    (extent < 0 ? lo : hi) += extent;
+  const int64_t es = elementSize(t.dtype);
+  bool ok = true;
+  for (size_t i = 0; ok && i < t.sizes.size(); ++i) {
+    std::optional<int64_t> extent =
+        layout::checkedMul(t.sizes[i] - 1, t.strides[i]);
+    std::optional<int64_t> bytes =
+        extent ? layout::checkedMul(*extent, es) : std::nullopt;
+    std::optional<int64_t> sum =
+        bytes ? layout::checkedAdd(*bytes < 0 ? lo : hi, *bytes) : std::nullopt;
+    if (!sum)
+      ok = false;
+    else
+      (*bytes < 0 ? lo : hi) = *sum;
   }
-  int64_t es = elementSize(t.dtype);
+  if (!ok)
+    return invalid(name + ": the " + what + " of shape " +
+                   layout::str(t.sizes) + " and strides " +
+                   layout::str(t.strides) +
+                   " spans more bytes than int64 holds");
   auto base = reinterpret_cast<uintptr_t>(t.data);
-  return {base + lo * es, base + hi * es + es - 1};
+  out = {base + lo, base + hi + es - 1};
+  return Status::ok();
 }
 
 char *addr(void *base, int64_t elems, int64_t es) {
@@ -480,13 +289,15 @@ CopyJob makeJob(const void *src, const Shape &srcStrides, void *dst,
 
 int64_t align64(int64_t bytes) { return (bytes + 63) / 64 * 64; }
 
-uint64_t hashList(const std::vector<int64_t> &v) {
-  uint64_t h = 1469598103934665603ull ^ v.size();
-  for (int64_t x : v) {
-    h ^= static_cast<uint64_t>(x);
-    h *= 1099511628211ull;
-  }
-  return h;
+/// Appends a staging segment of `bytes` bytes and returns its offset. The
+/// total saturates at INT64_MAX, whose allocation then fails with the usual
+/// out-of-memory error: only tensors at Layout's element limit on both sides
+/// come near it.
+int64_t addSegment(int64_t &stage, int64_t bytes) {
+  int64_t at = stage;
+  std::optional<int64_t> end = layout::checkedAdd(stage, align64(bytes));
+  stage = end ? *end : std::numeric_limits<int64_t>::max();
+  return at;
 }
 
 } // namespace
@@ -504,112 +315,99 @@ Status Runtime::reserveStaging(int64_t bytes) {
   return Status::ok();
 }
 
-Status Runtime::run(const OpDesc &op, const TensorRef &in,
-                    const TensorRef &out) {
+Status Runtime::run(const Op &op, const TensorRef &in, const TensorRef &out) {
   const std::string name = opName(op);
-  Backend *comm = nullptr;
-  if (Status st = group(op.axes, comm); !st)
+  Prepared p;
+  Op filled = withGrid(op);
+  // The communicator first: check mode needs it even when the op is bad.
+  if (Status st = group(filled.gridShape, filled.axes, p.comm); !st)
     return {st.code(), name + ": " + st.message()};
-  Resolved res;
   Status local = validateTensor(name, "input", in);
   if (local)
     local = validateTensor(name, "output", out);
   if (local && in.dtype != out.dtype)
-    local = {StatusCode::InvalidArgument,
-             name + ": the input is " + dtypeName(in.dtype) +
-                 " but the output is " + dtypeName(out.dtype)};
+    local = invalid(name + ": the input is " + dtypeName(in.dtype) +
+                    " but the output is " + dtypeName(out.dtype));
   if (local)
-    local = resolve(op, in.sizes, res);
-  if (local && out.sizes != res.outShape)
-    local = {StatusCode::InvalidArgument,
-             name + ": the output has shape " + layout::str(out.sizes) +
-                 " but the op produces " + layout::str(res.outShape)};
-  if (local && layout::numElements(out.sizes) > 0) {
+    local = prepare(filled, in.sizes, p);
+  if (local && out.sizes != p.res.outShape)
+    local = invalid(name + ": the output has shape " + layout::str(out.sizes) +
+                    " but the op produces " + layout::str(p.res.outShape));
+  const bool inEmpty = local && layout::numElements(in.sizes) == 0;
+  const bool outEmpty = local && layout::numElements(out.sizes) == 0;
+  if (local && !outEmpty) {
     for (size_t i = 0; i < out.sizes.size(); ++i)
       if (out.sizes[i] > 1 && out.strides[i] == 0)
-        local = {StatusCode::InvalidArgument,
-                 name + ": the output has stride 0 in dim " +
-                     std::to_string(i) + " of size " +
-                     std::to_string(out.sizes[i]) + ", so its elements alias"};
+        local =
+            invalid(name + ": the output has stride 0 in dim " +
+                    std::to_string(i) + " of size " +
+                    std::to_string(out.sizes[i]) + ", so its elements alias");
   }
-  if (local && layout::numElements(in.sizes) > 0 &&
-      layout::numElements(out.sizes) > 0) {
+  if (local && !inEmpty && !outEmpty) {
     // Ops are not in place: the output's writes would clobber input that
     // peers have not received yet.
-    auto [inLo, inHi] = byteRange(in);
-    auto [outLo, outHi] = byteRange(out);
-    if (inLo <= outHi && outLo <= inHi)
-      local = {StatusCode::InvalidArgument,
-               name + ": the input and the output overlap in memory"};
+    std::pair<uintptr_t, uintptr_t> inRange, outRange;
+    local = byteRange(name, "input", in, inRange);
+    if (local)
+      local = byteRange(name, "output", out, outRange);
+    if (local && inRange.first <= outRange.second &&
+        outRange.first <= inRange.second)
+      local = invalid(name + ": the input and the output overlap in memory");
   }
   if (local && op.scale != GradScale::None && !isFloat(in.dtype))
-    local = {StatusCode::InvalidArgument,
-             name + ": grad scale " + gradScaleName(op.scale) +
-                 " needs a floating-point element type, got " +
-                 dtypeName(in.dtype)};
+    local = invalid(name + ": grad scale " + layout::gradScaleName(op.scale) +
+                    " needs a floating-point element type, got " +
+                    dtypeName(in.dtype));
   if (checkMode_)
-    if (Status st = check(op, in, local, res); !st)
+    if (Status st = check(filled, in, local, p); !st)
       return st;
   if (!local)
     return local;
-  switch (op.kind) {
+  switch (p.res.op.kind) {
   case OpKind::AllToAll:
-    return runAllToAll(res, in, out);
+    return runAllToAll(p, in, out);
   case OpKind::Split:
-    return runSplit(res, in, out);
+    return runSplit(p, in, out);
   case OpKind::Gather:
-    return runGather(res, in, out);
+    return runGather(p, in, out);
   }
-  return {StatusCode::InvalidArgument, name + ": invalid op kind"};
+  return invalid(name + ": invalid op kind " +
+                 std::to_string(static_cast<int32_t>(op.kind)));
 }
 
+//===----------------------------------------------------------------------===//
+// Check mode
+//===----------------------------------------------------------------------===//
+
 namespace {
-/// The fixed-size record that check mode gathers from every rank.
+
+/// The fixed-size record that check mode gathers from every rank: what the
+/// op is (a hash of its encoding and the encoding's length) and what it is
+/// applied to. A hash keeps the record small whatever the size lists; when
+/// two ranks' hashes differ, a second exchange of the encodings explains
+/// which field differs.
 enum CheckField : int {
   kOk,
-  kKind,
-  kMap,
+  kOpHash,
+  kOpWords,
   kDType,
   kRank,
-  kDim,
-  kGatherDim,
-  kScale,
-  kSizes,
-  kGatherSizes,
-  kGlobalSize,
-  kAxes,
   kShape,
   kLocal = kShape + kMaxRank,
   kNumFields
 };
-const char *fieldName(int f) {
-  switch (f) {
-  case kKind:
-    return "op";
-  case kMap:
-    return "shard map";
-  case kDType:
-    return "element type";
-  case kRank:
-    return "tensor rank";
-  case kDim:
-    return "dim";
-  case kGatherDim:
-    return "gather dim";
-  case kScale:
-    return "grad scale";
-  case kSizes:
-    return "sizes";
-  case kGatherSizes:
-    return "gather sizes";
-  case kGlobalSize:
-    return "global size";
-  case kAxes:
-    return "group axes";
-  default:
-    return "input shape";
-  }
+
+/// FNV-1a over the words.
+int64_t hashWords(const std::vector<int64_t> &words) {
+  uint64_t h = 1469598103934665603ull;
+  for (int64_t w : words)
+    for (int b = 0; b < 8; ++b) {
+      h ^= (static_cast<uint64_t>(w) >> (8 * b)) & 0xff;
+      h *= 1099511628211ull;
+    }
+  return static_cast<int64_t>(h);
 }
+
 std::string shapeText(const int64_t *rec) {
   std::string s = "[";
   for (int i = 0; i < kMaxRank && rec[kShape + i] != -2; ++i) {
@@ -620,38 +418,91 @@ std::string shapeText(const int64_t *rec) {
   }
   return s + "]";
 }
+
+const char *distName(DistKind kind) {
+  switch (kind) {
+  case DistKind::Even:
+    return "split rule";
+  case DistKind::Sizes:
+    return "explicit sizes";
+  case DistKind::Zigzag:
+    return "zigzag";
+  case DistKind::Packed:
+    return "packed";
+  }
+  return "invalid";
+}
+
+std::string lengthText(int64_t length) {
+  if (length == layout::kDefaultLength)
+    return "default";
+  if (length == layout::kRuntimeLength)
+    return "run-time";
+  return std::to_string(length);
+}
+
+/// The first field in which `a` and `b` differ, with both values, or "".
+std::string firstDifference(const Op &a, const Op &b) {
+  auto both = [](const std::string &field, const std::string &x,
+                 const std::string &y) {
+    return "the " + field + ": " + x + " vs " + y;
+  };
+  if (a.kind != b.kind || opName(a) != opName(b))
+    return both("op", opName(a), opName(b));
+  if (a.gridShape != b.gridShape)
+    return both("grid", layout::str(a.gridShape), layout::str(b.gridShape));
+  if (a.axes != b.axes)
+    return both("group axes", layout::str(a.axes), layout::str(b.axes));
+  if (a.scale != b.scale)
+    return both("grad scale", layout::gradScaleName(a.scale),
+                layout::gradScaleName(b.scale));
+  auto moves = [&](const char *which, const Move &x,
+                   const Move &y) -> std::string {
+    std::string w = which;
+    if (x.dim != y.dim)
+      return both(w + " dim", std::to_string(x.dim), std::to_string(y.dim));
+    const Distribution &p = x.dist, &q = y.dist;
+    if (p.kind != q.kind)
+      return both(w + " distribution", distName(p.kind), distName(q.kind));
+    if (p.values != q.values)
+      return both(
+          w + (p.kind == DistKind::Packed ? " sequence lengths" : " sizes"),
+          layout::str(p.values), layout::str(q.values));
+    if (p.length != q.length)
+      return both(w + " length", lengthText(p.length), lengthText(q.length));
+    if (p.innerAxes != q.innerAxes)
+      return both(w + " inner axes", std::to_string(p.innerAxes),
+                  std::to_string(q.innerAxes));
+    return "";
+  };
+  std::string d = moves("scatter", a.scatter, b.scatter);
+  if (d.empty())
+    d = moves("gather", a.gather, b.gather);
+  return d;
+}
+
 } // namespace
 
-Status Runtime::check(const OpDesc &op, const TensorRef &in,
-                      const Status &local, const Resolved &res) {
+Status Runtime::check(const Op &op, const TensorRef &in, const Status &local,
+                      const Prepared &p) {
   const std::string name = opName(op);
-  Backend *comm = nullptr;
-  if (Status st = group(op.axes, comm); !st)
-    return {st.code(), name + ": " + st.message()};
+  Backend &comm = *p.comm;
   // The dim whose length legitimately differs between ranks.
-  int64_t varying = op.kind == OpKind::AllToAll ? op.gatherDim
-                    : op.kind == OpKind::Gather ? op.dim
-                                                : -1;
+  const int64_t varying = op.kind == OpKind::Split ? -1 : op.gather.dim;
+  const std::vector<int64_t> words = layout::encodeOp(op);
   int64_t rec[kNumFields];
   rec[kOk] = local.isOk();
-  rec[kKind] = static_cast<int64_t>(op.kind);
-  rec[kMap] = static_cast<int64_t>(op.map) | (int64_t(op.hybrid) << 4);
+  rec[kOpHash] = hashWords(words);
+  rec[kOpWords] = static_cast<int64_t>(words.size());
   rec[kDType] = static_cast<int64_t>(in.dtype);
   rec[kRank] = in.rank();
-  rec[kDim] = op.dim;
-  rec[kGatherDim] = op.kind == OpKind::AllToAll ? op.gatherDim : 0;
-  rec[kScale] = static_cast<int64_t>(op.scale);
-  rec[kSizes] = static_cast<int64_t>(hashList(op.sizes));
-  rec[kGatherSizes] = static_cast<int64_t>(hashList(op.gatherSizes));
-  rec[kGlobalSize] = op.globalSize;
-  rec[kAxes] = static_cast<int64_t>(hashList(op.axes));
   for (int i = 0; i < kMaxRank; ++i)
     rec[kShape + i] = i >= in.rank() ? -2 : i == varying ? -1 : in.sizes[i];
   rec[kLocal] = varying >= 0 && varying < in.rank() ? in.sizes[varying] : -1;
 
-  const int64_t P = comm->size();
+  const int64_t P = comm.size();
   std::vector<int64_t> all(P * kNumFields);
-  if (Status st = comm->allgatherHost(rec, sizeof(rec), all.data()); !st)
+  if (Status st = comm.allgatherHost(rec, sizeof(rec), all.data()); !st)
     return {st.code(), name + ": check mode: " + st.message()};
   auto mismatch = [&](const std::string &msg) {
     return Status(StatusCode::Mismatch, name + ": check mode: " + msg);
@@ -664,46 +515,88 @@ Status Runtime::check(const OpDesc &op, const TensorRef &in,
     if (!all[q * kNumFields + kOk])
       return mismatch("rank " + std::to_string(q) + " rejected its arguments");
   const int64_t *first = all.data();
+  // Every rank sees the same records, so every rank takes the same branch
+  // (and makes the same second exchange) below.
   for (int64_t q = 1; q < P; ++q) {
     const int64_t *other = all.data() + q * kNumFields;
-    for (int f = kKind; f < kLocal; ++f) {
-      if (first[f] == other[f])
-        continue;
-      std::string what = "ranks 0 and " + std::to_string(q) +
-                         " disagree on the " + fieldName(f);
-      if (f >= kShape)
-        return mismatch(what + ": " + shapeText(first) + " vs " +
-                        shapeText(other));
-      if (f == kSizes || f == kGatherSizes || f == kAxes)
-        return mismatch(what);
-      if (f == kDType)
-        return mismatch(what + ": " + dtypeName(DType(first[f])) + " vs " +
-                        dtypeName(DType(other[f])));
-      return mismatch(what + ": " + std::to_string(first[f]) + " vs " +
-                      std::to_string(other[f]));
+    if (first[kOpHash] != other[kOpHash] ||
+        first[kOpWords] != other[kOpWords]) {
+      std::vector<int64_t> lengths(P);
+      for (int64_t k = 0; k < P; ++k)
+        lengths[k] = all[k * kNumFields + kOpWords];
+      return explainMismatch(op, comm, q, lengths);
     }
+    const std::string ranks =
+        "ranks 0 and " + std::to_string(q) + " disagree on the ";
+    if (first[kDType] != other[kDType])
+      return mismatch(ranks +
+                      "element type: " + dtypeName(DType(first[kDType])) +
+                      " vs " + dtypeName(DType(other[kDType])));
+    if (first[kRank] != other[kRank])
+      return mismatch(ranks + "tensor rank: " + std::to_string(first[kRank]) +
+                      " vs " + std::to_string(other[kRank]));
+    for (int f = kShape; f < kLocal; ++f)
+      if (first[f] != other[f])
+        return mismatch(ranks + "input shape: " + shapeText(first) + " vs " +
+                        shapeText(other));
   }
   // Every rank now holds the same op; each checks the gathered local
-  // lengths against the sizes it derived.
-  for (int64_t q = 0; q < P && !res.localLengths.empty(); ++q) {
+  // lengths against the ones its resolution gives.
+  const std::vector<int64_t> &expected = p.res.inLengths;
+  for (int64_t q = 0; q < P && !expected.empty(); ++q) {
     int64_t have = all[q * kNumFields + kLocal];
-    if (have != res.localLengths[q])
-      return mismatch("rank " + std::to_string(q) + " has " +
-                      std::to_string(have) + " elements in dim " +
-                      std::to_string(varying) + " but the sizes " +
-                      layout::str(res.localLengths) + " give it " +
-                      std::to_string(res.localLengths[q]));
+    if (have != expected[q])
+      return mismatch(
+          "rank " + std::to_string(q) + " has " + std::to_string(have) +
+          " elements in dim " + std::to_string(varying) + " but the sizes " +
+          layout::str(expected) + " give it " + std::to_string(expected[q]));
   }
   return Status::ok();
 }
 
-Status Runtime::runAllToAll(const Resolved &res, const TensorRef &in,
+Status Runtime::explainMismatch(const Op &op, Backend &comm, int64_t peer,
+                                const std::vector<int64_t> &lengths) {
+  const std::string name = opName(op);
+  const std::string prefix = name + ": check mode: ranks 0 and " +
+                             std::to_string(peer) + " disagree on ";
+  int64_t longest = 0;
+  for (int64_t n : lengths)
+    longest = std::max(longest, n);
+  std::vector<int64_t> mine = layout::encodeOp(op);
+  mine.resize(size_t(longest), 0);
+  std::vector<int64_t> all(size_t(longest) * lengths.size());
+  if (Status st = comm.allgatherHost(mine.data(), longest * 8, all.data()); !st)
+    return {st.code(), name + ": check mode: " + st.message()};
+  auto decode = [&](int64_t q) {
+    return layout::decodeOp(all.data() + q * longest, lengths[q]);
+  };
+  layout::Result<Op> a = decode(0), b = decode(peer);
+  std::string diff;
+  if (a && b)
+    diff = firstDifference(*a, *b);
+  if (diff.empty()) // Unreadable descriptions or a hash collision.
+    diff = "the op description: " +
+           layout::str(
+               std::vector<int64_t>(all.begin(), all.begin() + lengths[0])) +
+           " vs " +
+           layout::str(std::vector<int64_t>(all.begin() + peer * longest,
+                                            all.begin() + peer * longest +
+                                                lengths[peer]));
+  return {StatusCode::Mismatch, prefix + diff};
+}
+
+//===----------------------------------------------------------------------===//
+// The collectives
+//===----------------------------------------------------------------------===//
+
+Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
                             const TensorRef &out) {
-  const int64_t P = res.size, r = res.rank, es = elementSize(in.dtype);
-  Backend &comm = *res.comm;
+  const layout::Resolved &res = p.res;
+  const int64_t P = res.groupSize, r = res.groupRank;
+  const int64_t es = elementSize(in.dtype);
+  Backend &comm = *p.comm;
   layout::AllToAllPlan plan =
-      layout::planAllToAll(in.sizes, in.strides, res.op.dim, res.op.gatherDim,
-                           res.scatterSizes, res.gatherSizes, r, out.strides);
+      layout::planAllToAll(res, in.strides, out.strides);
 
   std::vector<int64_t> sendBytes(P, 0), recvBytes(P, 0);
   std::vector<int64_t> sendStage(P, -1), recvStage(P, -1);
@@ -713,14 +606,10 @@ Status Runtime::runAllToAll(const Resolved &res, const TensorRef &in,
       continue;
     sendBytes[q] = plan.sendCounts[q] * es;
     recvBytes[q] = plan.recvCounts[q] * es;
-    if (sendBytes[q] && !plan.send[q].isContiguous()) {
-      sendStage[q] = stage;
-      stage += align64(sendBytes[q]);
-    }
-    if (recvBytes[q] && !plan.recv[q].isContiguous()) {
-      recvStage[q] = stage;
-      stage += align64(recvBytes[q]);
-    }
+    if (sendBytes[q] && !plan.send[q].isContiguous())
+      sendStage[q] = addSegment(stage, sendBytes[q]);
+    if (recvBytes[q] && !plan.recv[q].isContiguous())
+      recvStage[q] = addSegment(stage, recvBytes[q]);
   }
   if (Status st = reserveStaging(stage); !st)
     return {st.code(), res.name + ": " + st.message()};
@@ -731,6 +620,7 @@ Status Runtime::runAllToAll(const Resolved &res, const TensorRef &in,
   for (int64_t q = 0; q < P; ++q) {
     const StridedBlock &sb = plan.send[q], &rb = plan.recv[q];
     if (q == r) {
+      // Our own chunk goes straight from the input to the output.
       if (plan.sendCounts[q])
         pack.push_back(makeJob(addr(in.data, sb.offset, es), sb.strides,
                                addr(out.data, rb.offset, es), rb.strides,
@@ -767,65 +657,55 @@ Status Runtime::runAllToAll(const Resolved &res, const TensorRef &in,
   return Status::ok();
 }
 
-Status Runtime::runSplit(const Resolved &res, const TensorRef &in,
+Status Runtime::runSplit(const Prepared &p, const TensorRef &in,
                          const TensorRef &out) {
+  const layout::Resolved &res = p.res;
   const int64_t es = elementSize(in.dtype);
   std::vector<CopyJob> jobs;
   for (const layout::CopyStep &step :
-       layout::planSplit(in.sizes, in.strides, res.op.dim, res.map, res.rank)) {
+       layout::planSplit(res, in.strides, out.strides)) {
     if (step.src.numElements() == 0)
       continue;
-    StridedBlock dst = rebase(step.dst, res.outShape, out.strides);
     jobs.push_back(makeJob(addr(in.data, step.src.offset, es), step.src.strides,
-                           addr(out.data, dst.offset, es), dst.strides,
-                           step.src.shape));
+                           addr(out.data, step.dst.offset, es),
+                           step.dst.strides, step.src.shape));
   }
-  if (Status st = res.comm->copy(jobs, in.dtype, {res.op.scale, res.size}); !st)
+  if (Status st = p.comm->copy(jobs, in.dtype, {res.op.scale, res.groupSize});
+      !st)
     return {st.code(), res.name + ": " + st.message()};
   return Status::ok();
 }
 
-Status Runtime::runGather(const Resolved &res, const TensorRef &in,
+Status Runtime::runGather(const Prepared &p, const TensorRef &in,
                           const TensorRef &out) {
-  const int64_t P = res.size, r = res.rank, es = elementSize(in.dtype);
-  Backend &comm = *res.comm;
-  layout::GatherPlan plan = layout::planGather(in.sizes, res.op.dim, res.map);
+  const layout::Resolved &res = p.res;
+  const int64_t P = res.groupSize, r = res.groupRank;
+  const int64_t es = elementSize(in.dtype);
+  Backend &comm = *p.comm;
+  layout::GatherPlan plan = layout::planGather(res, in.strides, out.strides);
   const Scaling scaling{res.op.scale, P};
   const int64_t sendBytes = layout::numElements(in.sizes) * es;
   StridedBlock whole{0, in.sizes, in.strides};
 
-  // Receive-buffer steps per peer, with their destinations in `out`.
-  std::vector<std::vector<layout::CopyStep>> steps(P);
-  for (const layout::CopyStep &step : plan.unpack) {
-    if (step.src.numElements() == 0)
-      continue;
-    int64_t q = 0;
-    while (step.src.offset >= plan.recvDispls[q] + plan.recvCounts[q])
-      ++q;
-    steps[q].push_back({step.src, rebase(step.dst, res.outShape, out.strides)});
-  }
-
   int64_t stage = 0;
   int64_t sendStage = -1;
   if (P > 1 && sendBytes &&
-      (scaling.mode != GradScale::None || !whole.isContiguous())) {
-    sendStage = 0;
-    stage = align64(sendBytes);
-  }
+      (scaling.mode != GradScale::None || !whole.isContiguous()))
+    sendStage = addSegment(stage, sendBytes);
   std::vector<int64_t> recvBytes(P, 0), recvStage(P, -1);
   std::vector<void *> recvPtr(P, nullptr);
+  std::vector<bool> direct(P, false);
   for (int64_t q = 0; q < P; ++q) {
     if (q == r)
       continue;
     recvBytes[q] = plan.recvCounts[q] * es;
-    const auto &s = steps[q];
-    bool direct = s.size() == 1 && s[0].src.offset == plan.recvDispls[q] &&
-                  s[0].src.numElements() == plan.recvCounts[q] &&
-                  s[0].dst.isContiguous();
-    if (recvBytes[q] && !direct) {
-      recvStage[q] = stage;
-      stage += align64(recvBytes[q]);
-    }
+    const std::vector<layout::CopyStep> &s = plan.unpack[q];
+    // Peer q's block lands in the output as it is: receive it there.
+    direct[q] = s.size() == 1 && s[0].src.offset == 0 &&
+                s[0].src.numElements() == plan.recvCounts[q] &&
+                s[0].src.isContiguous() && s[0].dst.isContiguous();
+    if (recvBytes[q] && !direct[q])
+      recvStage[q] = addSegment(stage, recvBytes[q]);
   }
   if (Status st = reserveStaging(stage); !st)
     return {st.code(), res.name + ": " + st.message()};
@@ -837,29 +717,28 @@ Status Runtime::runGather(const Resolved &res, const TensorRef &in,
                            layout::denseStrides(in.sizes), in.sizes));
     sendPtr = staging_;
   }
-  for (const layout::CopyStep &step : steps[r]) {
-    // Our own pieces come straight from the input.
-    StridedBlock src = step.src;
-    src.offset -= plan.recvDispls[r];
-    src = rebase(src, in.sizes, in.strides);
-    pack.push_back(makeJob(addr(in.data, src.offset, es), src.strides,
-                           addr(out.data, step.dst.offset, es),
-                           step.dst.strides, src.shape));
-  }
+  // Our own pieces come straight from the input.
+  for (const layout::CopyStep &step : plan.unpack[r])
+    if (step.src.numElements())
+      pack.push_back(makeJob(addr(in.data, step.src.offset, es),
+                             step.src.strides,
+                             addr(out.data, step.dst.offset, es),
+                             step.dst.strides, step.src.shape));
   for (int64_t q = 0; q < P; ++q) {
     if (q == r || !recvBytes[q])
       continue;
-    if (recvStage[q] < 0) {
-      recvPtr[q] = addr(out.data, steps[q][0].dst.offset, es);
+    if (direct[q]) {
+      recvPtr[q] = addr(out.data, plan.unpack[q][0].dst.offset, es);
       continue;
     }
     char *buf = addr(staging_, recvStage[q], 1);
     recvPtr[q] = buf;
-    for (const layout::CopyStep &step : steps[q])
-      unpack.push_back(
-          makeJob(addr(buf, step.src.offset - plan.recvDispls[q], es),
-                  step.src.strides, addr(out.data, step.dst.offset, es),
-                  step.dst.strides, step.src.shape));
+    for (const layout::CopyStep &step : plan.unpack[q])
+      if (step.src.numElements())
+        unpack.push_back(makeJob(addr(buf, step.src.offset, es),
+                                 step.src.strides,
+                                 addr(out.data, step.dst.offset, es),
+                                 step.dst.strides, step.src.shape));
   }
   if (Status st = comm.copy(pack, in.dtype, scaling); !st)
     return {st.code(), res.name + ": " + st.message()};

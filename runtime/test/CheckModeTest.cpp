@@ -1,5 +1,4 @@
-//===- CheckModeTest.cpp - Ranks that disagree get errors, not hangs
-//-------===//
+//===- CheckModeTest.cpp - Ranks that disagree get errors, not hangs ------===//
 //
 // Run under mpirun with 3 ranks. In each test one rank describes the op
 // differently; with check mode on, every rank must return a Mismatch error
@@ -38,7 +37,7 @@ protected:
     rt->setCheckMode(true);
     MPI_Comm_rank(MPI_COMM_WORLD, &me);
   }
-  Status run(const OpDesc &op, Shape inShape, Shape outShape,
+  Status run(const Op &op, Shape inShape, Shape outShape,
              DType type = DType::F32) {
     in.assign(size_t(product(inShape)) * 8 + 8, 1);
     out.assign(size_t(product(outShape)) * 8 + 8, 0);
@@ -103,21 +102,80 @@ TEST_F(CheckMode, GatherLengths) {
 TEST_F(CheckMode, SplitSizes) {
   Shape sizes = me == 2 ? Shape{1, 2, 3} : Shape{2, 2, 2};
   Status st = run(splitOp({0}, 0, sizes), {6}, {sizes[me]});
-  expectMismatch(st, "split: check mode: ranks 0 and 2 disagree on the sizes");
+  expectMismatch(st, "split: check mode: ranks 0 and 2 disagree on the "
+                     "scatter sizes: [2, 2, 2] vs [1, 2, 3]");
+}
+
+TEST_F(CheckMode, SequenceLengths) {
+  Shape lens = me == 1 ? Shape{3, 3} : Shape{4, 2};
+  Status st = run(packedSplitOp({0}, 0, lens), {6}, {me == 0 ? 3 : 3 - me});
+  expectMismatch(st, "packed_split: check mode: ranks 0 and 1 disagree on "
+                     "the scatter sequence lengths: [4, 2] vs [3, 3]");
+}
+
+TEST_F(CheckMode, OpKind) {
+  // Rank 1 splits where the others all-to-all: the message names both ops.
+  Status st = me == 1 ? run(splitOp({0}, 0), {6, 2}, {2, 2})
+                      : run(allToAllOp({0}, 0, 1), {6, 2}, {2, 6});
+  std::string mine = me == 1 ? "split" : "all_to_all";
+  expectMismatch(st, mine + ": check mode: ranks 0 and 1 disagree on the op: "
+                            "all_to_all vs split");
+}
+
+TEST_F(CheckMode, GroupAxes) {
+  // Both groups are the whole world, in the same order.
+  Op op = gatherOp(me == 1 ? Shape{0, 1} : Shape{0}, 0);
+  op.gridShape = {3, 1};
+  Status st = run(op, {2}, {6});
+  expectMismatch(st, "gather: check mode: ranks 0 and 1 disagree on the "
+                     "group axes: [0] vs [0, 1]");
+}
+
+TEST_F(CheckMode, Grid) {
+  // Grids [3] and [3, 1] of the same world; both groups are the world.
+  Op op = gatherOp({0}, 0);
+  op.gridShape = me == 2 ? Shape{3, 1} : Shape{3};
+  Status st = run(op, {2}, {6});
+  expectMismatch(st, "gather: check mode: ranks 0 and 2 disagree on the "
+                     "grid: [3] vs [3, 1]");
 }
 
 TEST_F(CheckMode, ScatterDim) {
-  OpDesc op = me == 0 ? allToAllOp({0}, 0, 1) : allToAllOp({0}, 1, 0);
+  Op op = me == 0 ? allToAllOp({0}, 0, 1) : allToAllOp({0}, 1, 0);
   Status st = me == 0 ? run(op, {6, 6}, {2, 18}) : run(op, {6, 6}, {18, 2});
   expectMismatch(st, "all_to_all: check mode: ranks 0 and 1 disagree on the "
-                     "dim: 0 vs 1");
+                     "scatter dim: 0 vs 1");
+}
+
+TEST_F(CheckMode, GatherLength) {
+  Op op = zigzagGatherOp({0}, 0, me == 1 ? 12 : -1);
+  Status st = run(op, {2}, {6});
+  if (me == 1) {
+    // Rank 1's own length says it should hold 4: it rejects its input.
+    EXPECT_EQ(st.code(), StatusCode::InvalidArgument) << st.message();
+    expectNextOpWorks();
+  } else {
+    expectMismatch(st, "zigzag_gather: check mode: rank 1 rejected its "
+                       "arguments");
+  }
+  Op even = gatherOp({0}, 0, {}, me == 1 ? 6 : -1);
+  st = run(even, {2}, {6});
+  expectMismatch(st, "gather: check mode: ranks 0 and 1 disagree on the "
+                     "gather length: default vs 6");
 }
 
 TEST_F(CheckMode, GradScale) {
-  OpDesc op = gatherOp({0}, 0, {}, me == 1 ? GradScale::Up : GradScale::Down);
+  Op op = gatherOp({0}, 0, {}, -1, me == 1 ? GradScale::Up : GradScale::Down);
   Status st = run(op, {2}, {6});
   expectMismatch(st, "gather: check mode: ranks 0 and 1 disagree on the grad "
-                     "scale: 2 vs 1");
+                     "scale: down vs up");
+}
+
+TEST_F(CheckMode, TensorRank) {
+  Status st = me == 2 ? run(gatherOp({0}, 0), {2, 1}, {6, 1})
+                      : run(gatherOp({0}, 0), {2}, {6});
+  expectMismatch(st, "gather: check mode: ranks 0 and 2 disagree on the "
+                     "tensor rank: 1 vs 2");
 }
 
 TEST_F(CheckMode, OneRankRejectsItsArguments) {

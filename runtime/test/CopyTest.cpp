@@ -1,5 +1,4 @@
-//===- CopyTest.cpp - Tests of the CPU pack and unpack kernels
-//-------------===//
+//===- CopyTest.cpp - Tests of the CPU pack and unpack kernels ------------===//
 
 #include "seqpar/Runtime/Copy.h"
 #include "TestUtil.h"

@@ -1,5 +1,4 @@
-//===- CudaCopyPlanTest.cpp - CPU tests of the CUDA kernel plans
-//-----------===//
+//===- CudaCopyPlanTest.cpp - CPU tests of the CUDA kernel plans ----------===//
 //
 // The CUDA copy kernel is a grid-stride loop over `cudaCopyOffsets`. These
 // tests run exactly that loop on the CPU, with the planned vector width and
@@ -8,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CudaCopy.h"
 #include "TestUtil.h"
-#include "seqpar/Runtime/CudaCopy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,4 @@
-//===- DataMovementTest.cpp - The runtime's data movement contract
-//---------===//
+//===- DataMovementTest.cpp - The runtime's data movement contract --------===//
 //
 // Run under mpirun with 2 ranks, over a backend that records what the runtime
 // asks of it: at most one copy call before the collective (packs and the own
@@ -107,7 +106,7 @@ protected:
 TEST_F(DataMovement, UlyssesForwardPacksOnceAndReceivesDirectly) {
   // [S/P, H, D] = [4, 4, 8] -> [S, H/P, D] = [8, 2, 8].
   std::vector<float> in(4 * 4 * 8, 1.0f), out(8 * 2 * 8);
-  OpDesc op = allToAllOp({0}, 1, 0);
+  Op op = allToAllOp({0}, 1, 0);
   ASSERT_TRUE(rt->run(op, denseTensor(in.data(), DType::F32, {4, 4, 8}),
                       denseTensor(out.data(), DType::F32, {8, 2, 8})));
   // Pack (peer chunk) and own chunk in one call; nothing to unpack.
@@ -123,7 +122,7 @@ TEST_F(DataMovement, UlyssesForwardPacksOnceAndReceivesDirectly) {
 
 TEST_F(DataMovement, UlyssesBackwardSendsDirectlyAndUnpacksOnce) {
   std::vector<float> in(8 * 2 * 8, 1.0f), out(4 * 4 * 8);
-  OpDesc op = allToAllOp({0}, 0, 1);
+  Op op = allToAllOp({0}, 0, 1);
   ASSERT_TRUE(rt->run(op, denseTensor(in.data(), DType::F32, {8, 2, 8}),
                       denseTensor(out.data(), DType::F32, {4, 4, 8})));
   EXPECT_EQ(backend->calls,
@@ -136,7 +135,7 @@ TEST_F(DataMovement, UlyssesBackwardSendsDirectlyAndUnpacksOnce) {
 TEST_F(DataMovement, ContiguousChunksNeedNoStaging) {
   // Scatter dim 0, gather dim 0 of a [P * n, k] -> the chunks are rows.
   std::vector<float> in(4 * 3, 1.0f), out(4 * 3);
-  OpDesc op = allToAllOp({0}, 0, 1);
+  Op op = allToAllOp({0}, 0, 1);
   ASSERT_TRUE(rt->run(op, denseTensor(in.data(), DType::F32, {4, 3}),
                       denseTensor(out.data(), DType::F32, {2, 6})));
   EXPECT_TRUE(within(backend->sendPtr, in));
@@ -166,7 +165,7 @@ TEST_F(DataMovement, ContiguousChunksNeedNoStaging) {
 TEST_F(DataMovement, StagingOnlyGrows) {
   std::vector<float> big(64 * 4 * 8, 1.0f), bigOut(128 * 2 * 8);
   std::vector<float> small(2 * 4 * 8, 1.0f), smallOut(4 * 2 * 8);
-  OpDesc op = allToAllOp({0}, 1, 0);
+  Op op = allToAllOp({0}, 1, 0);
   ASSERT_TRUE(rt->run(op, denseTensor(big.data(), DType::F32, {64, 4, 8}),
                       denseTensor(bigOut.data(), DType::F32, {128, 2, 8})));
   int64_t grown = rt->stagingBytes();
@@ -180,7 +179,7 @@ TEST_F(DataMovement, StagingOnlyGrows) {
 
 TEST_F(DataMovement, ScaledGatherPacksItsInputOnce) {
   std::vector<float> g(2 * 5, 2.0f), go(4 * 5);
-  ASSERT_TRUE(rt->run(gatherOp({0}, 0, {}, GradScale::Down),
+  ASSERT_TRUE(rt->run(gatherOp({0}, 0, {}, -1, GradScale::Down),
                       denseTensor(g.data(), DType::F32, {2, 5}),
                       denseTensor(go.data(), DType::F32, {4, 5})));
   // Scaled pack of the input for the peer, scaled own rows; no unpack.

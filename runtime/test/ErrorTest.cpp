@@ -1,8 +1,10 @@
-//===- ErrorTest.cpp - Every user-facing error of the runtime
-//--------------===//
+//===- ErrorTest.cpp - Every user-facing error of the runtime -------------===//
 //
 // Run under mpirun with 2 ranks. Each test checks a status code and the exact
-// message (op, dims and sizes) of one error; none may abort the process.
+// message (op, dims and sizes) of one error, through the C++ API and the C
+// ABI; none may abort the process. Overflow inputs (dims near 2^62, grids
+// whose rank count passes int64, grids past the axis limit, negative
+// lengths) get errors naming the values.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,11 +15,32 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <cstring>
+
 using namespace seqpar::rt;
 using namespace seqpar::rt::test;
 using Shape = std::vector<int64_t>;
+namespace layout = seqpar::layout;
 
 namespace {
+
+constexpr int64_t kHuge = int64_t(1) << 62;
+
+/// A dense rank-`sizes.size()` memref descriptor over `data`.
+struct TensorMemref {
+  std::vector<int64_t> desc;
+  seqpar_rt_unranked_memref ref;
+  TensorMemref(void *data, const Shape &sizes) {
+    desc = {reinterpret_cast<int64_t>(data), reinterpret_cast<int64_t>(data),
+            0};
+    desc.insert(desc.end(), sizes.begin(), sizes.end());
+    Shape strides = layout::denseStrides(sizes);
+    desc.insert(desc.end(), strides.begin(), strides.end());
+    ref = {int64_t(sizes.size()), desc.data()};
+  }
+};
+
+std::string lastError() { return seqpar_rt_last_error(); }
 
 int worldRank() {
   int r = 0;
@@ -38,7 +61,7 @@ protected:
     rt->setCheckMode(false);
   }
   /// Runs `op` on dense f32 tensors of the given shapes.
-  Status run(const OpDesc &op, Shape inShape, Shape outShape,
+  Status run(const Op &op, Shape inShape, Shape outShape,
              DType type = DType::F32, DType outType = DType::F32) {
     in.assign(size_t(std::max<int64_t>(product(inShape), 1)) * 8, 0);
     out.assign(size_t(std::max<int64_t>(product(outShape), 1)) * 8, 0);
@@ -66,10 +89,19 @@ TEST_F(RuntimeErrors, CreateRejectsBadGrids) {
   ASSERT_TRUE(createMpiWorldBackend(mpi));
   std::shared_ptr<Backend> world = std::move(mpi);
   expectError(Runtime::create(world, {}, other), StatusCode::InvalidArgument,
-              "init: the grid must have 1 to 16 axes, got []");
+              "init: grid [] has 0 axes but 1 to 16 are supported");
+  expectError(Runtime::create(world, Shape(17, 1), other),
+              StatusCode::InvalidArgument,
+              "init: grid [1, 1, 1, 1, 1, 1, 1, 1, ..., 1, 1, 1, 1, 1, 1, 1, "
+              "1] (17 entries) has 17 axes but 1 to 16 are supported");
   expectError(Runtime::create(world, {2, 0}, other),
               StatusCode::InvalidArgument,
               "init: grid [2, 0] has an axis of size 0");
+  // The product wraps to 2 in int64.
+  expectError(Runtime::create(world, {3, 6148914691236517206}, other),
+              StatusCode::InvalidArgument,
+              "init: grid [3, 6148914691236517206] has more than 2147483647 "
+              "ranks");
   expectError(Runtime::create(world, {3}, other), StatusCode::InvalidArgument,
               "init: grid [3] has 3 ranks but the mpi world has 2");
   EXPECT_TRUE(Runtime::create(world, {1, 2}, other));
@@ -78,46 +110,50 @@ TEST_F(RuntimeErrors, CreateRejectsBadGrids) {
 TEST_F(RuntimeErrors, CApiInitAndFinalize) {
   int64_t grid[1] = {2};
   EXPECT_EQ(seqpar_rt_init(0, grid), SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "init: the grid needs at least one axis, got 0");
+  EXPECT_EQ(lastError(), "init: the grid needs 1 to 16 axes, got 0");
+  EXPECT_EQ(seqpar_rt_init(17, grid), SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "init: the grid needs 1 to 16 axes, got 17");
+  EXPECT_EQ(seqpar_rt_init(1, nullptr), SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(),
+            "init: the grid needs 1 to 16 axes, got 1 and no axis sizes");
+  int64_t wraps[2] = {3, 6148914691236517206};
+  EXPECT_EQ(seqpar_rt_init(2, wraps), SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "init: grid [3, 6148914691236517206] has more than "
+                         "2147483647 ranks");
   EXPECT_EQ(seqpar_rt_init(1, grid), SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "init: the runtime is already initialized");
+  EXPECT_EQ(lastError(), "init: the runtime is already initialized");
   // MPI was initialized by the test, so finalize leaves it running and the
   // runtime can be made again, here from a memref of axis sizes.
   EXPECT_EQ(seqpar_rt_finalize(), SEQPAR_RT_OK);
   EXPECT_EQ(seqpar_rt_is_initialized(), 0);
   EXPECT_EQ(seqpar_rt_set_check_mode(1), SEQPAR_RT_NOT_INITIALIZED);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "set_check_mode: the runtime is not initialized (call "
-               "seqpar_rt_init first)");
-  EXPECT_EQ(seqpar_rt_group_size(1), -1);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "group_size: the runtime is not initialized (call "
-               "seqpar_rt_init first)");
+  EXPECT_EQ(lastError(), "set_check_mode: the runtime is not initialized "
+                         "(call seqpar_rt_init first)");
+  ListMemref group(layout::encodeGroup({1, 2}, {1}));
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_group_size(&group.ref), -1);
+  EXPECT_EQ(lastError(), "group_size: the runtime is not initialized (call "
+                         "seqpar_rt_init first)");
   EXPECT_EQ(seqpar_rt_synchronize(), SEQPAR_RT_NOT_INITIALIZED);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "synchronize: the runtime is not initialized (call "
-               "seqpar_rt_init first)");
-  int64_t sizes[2] = {1, 2};
-  int64_t desc[5] = {reinterpret_cast<int64_t>(sizes),
-                     reinterpret_cast<int64_t>(sizes), 0, 2, 1};
-  seqpar_rt_unranked_memref m{1, desc};
+  EXPECT_EQ(lastError(), "synchronize: the runtime is not initialized (call "
+                         "seqpar_rt_init first)");
+  // The op's name comes first even before the runtime exists.
+  ListMemref op(layout::encodeOp(hybridPackedSplitOp({0}, {1}, 0, {4})));
   seqpar_rt_unranked_memref bad{1, nullptr};
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_split(&bad, &bad, 1, 1, 0, nullptr, 0),
-            SEQPAR_RT_NOT_INITIALIZED);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "split: the runtime is not initialized (call seqpar_rt_init "
-               "first)");
+  EXPECT_EQ(
+      _mlir_ciface_seqpar_rt_run(&bad, &bad, 1, &op.ref, nullptr, nullptr, -1),
+      SEQPAR_RT_NOT_INITIALIZED);
+  EXPECT_EQ(lastError(), "hybrid_packed_split: the runtime is not "
+                         "initialized (call seqpar_rt_init first)");
+  ListMemref sizes({1, 2});
   setenv("SEQPAR_RT_BACKEND", "tcp", 1);
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_init(&m), SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "init: unknown backend 'tcp' in SEQPAR_RT_BACKEND (expected mpi "
-               "or nccl)");
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_init(&sizes.ref),
+            SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "init: unknown backend 'tcp' in SEQPAR_RT_BACKEND "
+                         "(expected mpi or nccl)");
   setenv("SEQPAR_RT_BACKEND", "nccl", 1);
-  int32_t code = _mlir_ciface_seqpar_rt_init(&m);
+  int32_t code = _mlir_ciface_seqpar_rt_init(&sizes.ref);
   if (code != SEQPAR_RT_OK) { // Without a GPU (or without NCCL): an error.
-    std::string msg = seqpar_rt_last_error();
+    std::string msg = lastError();
     EXPECT_EQ(msg.rfind(haveNccl() ? "init: nccl: no usable CUDA device"
                                    : "init: nccl: the runtime was built "
                                      "without CUDA and NCCL",
@@ -129,33 +165,67 @@ TEST_F(RuntimeErrors, CApiInitAndFinalize) {
     EXPECT_EQ(seqpar_rt_finalize(), SEQPAR_RT_OK);
   }
   unsetenv("SEQPAR_RT_BACKEND");
-  ASSERT_EQ(_mlir_ciface_seqpar_rt_init(&m), SEQPAR_RT_OK)
-      << seqpar_rt_last_error();
-  EXPECT_EQ(seqpar_rt_group_size(2), 2);
-  EXPECT_EQ(seqpar_rt_group_size(1), 1);
-  EXPECT_EQ(seqpar_rt_group_rank(2), worldRank());
+  ASSERT_EQ(_mlir_ciface_seqpar_rt_init(&sizes.ref), SEQPAR_RT_OK)
+      << lastError();
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_group_size(&group.ref), 2);
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_group_rank(&group.ref), worldRank());
+  ListMemref axis0(layout::encodeGroup({1, 2}, {0}));
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_group_size(&axis0.ref), 1);
   EXPECT_EQ(seqpar_rt_set_check_mode(0), SEQPAR_RT_OK);
   EXPECT_EQ(seqpar_rt_synchronize(), SEQPAR_RT_OK);
-  EXPECT_STREQ(seqpar_rt_last_error(), "");
+  EXPECT_EQ(lastError(), "");
   EXPECT_EQ(seqpar_rt_finalize(), SEQPAR_RT_OK);
 }
 
 TEST_F(RuntimeErrors, Groups) {
   int64_t n = 0;
   expectError(rt->groupSize({5}, n), StatusCode::InvalidArgument,
-              "group [5]: axis 5 is out of range for a grid of rank 2");
+              "group [5] of grid [2, 1]: axis 5 is out of range for a grid of "
+              "rank 2");
   expectError(rt->groupRank({0, 0}, n), StatusCode::InvalidArgument,
-              "group [0, 0]: axis 0 is listed twice in [0, 0]");
+              "group [0, 0] of grid [2, 1]: axis 0 is listed twice in [0, 0]");
+  expectError(rt->groupRank({}, n), StatusCode::InvalidArgument,
+              "group [] of grid [2, 1]: a group needs at least one grid axis");
   expectError(rt->setGroup({0}, nullptr), StatusCode::InvalidArgument,
-              "group [0]: the backend must have 2 ranks");
+              "group [0] of grid [2, 1]: the backend must have 2 ranks, got "
+              "none");
   expectError(rt->setGroup({3}, nullptr), StatusCode::InvalidArgument,
-              "group [3]: axis 3 is out of range for a grid of rank 2");
-  EXPECT_EQ(seqpar_rt_group_size(-1), -1);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "group_size: the axis mask -1 is negative");
-  EXPECT_EQ(seqpar_rt_group_rank(4), -1);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "group [2]: axis 2 is out of range for a grid of rank 2");
+              "group [3] of grid [2, 1]: axis 3 is out of range for a grid of "
+              "rank 2");
+  // Other grids of the same world: any shape with as many ranks.
+  EXPECT_TRUE(rt->groupSize({2}, {0}, n));
+  EXPECT_EQ(n, 2);
+  EXPECT_TRUE(rt->groupRank({1, 2}, {1}, n));
+  EXPECT_EQ(n, worldRank());
+  expectError(rt->groupSize({4}, {0}, n), StatusCode::InvalidArgument,
+              "group [0] of grid [4]: the grid has 4 ranks but the world has "
+              "2");
+  expectError(rt->groupSize({kHuge, 4}, {0}, n), StatusCode::InvalidArgument,
+              "group [0] of grid [4611686018427387904, 4]: grid "
+              "[4611686018427387904, 4] has more than 2147483647 ranks");
+  // The C ABI reads groups from descriptors.
+  ListMemref good(layout::encodeGroup({1, 2}, {1}));
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_group_rank(&good.ref), worldRank());
+  ListMemref outOfRange(layout::encodeGroup({2, 1}, {2}));
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_group_rank(&outOfRange.ref), -1);
+  EXPECT_EQ(lastError(), "group_rank: group [2] of grid [2, 1]: axis 2 is out "
+                         "of range for a grid of rank 2");
+  ListMemref tooManyAxes(layout::encodeGroup(Shape(17, 1), {0}));
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_group_size(&tooManyAxes.ref), -1);
+  EXPECT_EQ(lastError(),
+            "group_size: group [0] of grid [1, 1, 1, 1, 1, 1, 1, 1, ..., 1, 1, "
+            "1, 1, 1, 1, 1, 1] (17 entries): grid [1, 1, 1, 1, 1, 1, 1, 1, "
+            "..., 1, 1, 1, 1, 1, 1, 1, 1] (17 entries) has 17 axes but 1 to "
+            "16 are supported");
+  ListMemref truncated({2, 2});
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_group_size(&truncated.ref), -1);
+  EXPECT_EQ(lastError(), "group_size: the descriptor's grid shape count 2 "
+                         "exceeds the 1 words left");
+  ListMemref empty(Shape{});
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_group_size(&empty.ref), -1);
+  EXPECT_EQ(lastError(), "group_size: the group descriptor is empty");
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_group_size(nullptr), -1);
+  EXPECT_EQ(lastError(), "group_size: the group descriptor is empty");
 }
 
 TEST_F(RuntimeErrors, ExchangeLengths) {
@@ -163,22 +233,22 @@ TEST_F(RuntimeErrors, ExchangeLengths) {
   expectError(rt->exchangeLengths({0}, -1, all), StatusCode::InvalidArgument,
               "exchange_lengths: the length -1 is negative");
   expectError(rt->exchangeLengths({7}, 1, all), StatusCode::InvalidArgument,
-              "exchange_lengths: group [7]: axis 7 is out of range for a grid "
-              "of rank 2");
-  int64_t buf[3];
-  int64_t desc[5] = {reinterpret_cast<int64_t>(buf),
-                     reinterpret_cast<int64_t>(buf), 0, 3, 1};
-  seqpar_rt_unranked_memref m{1, desc};
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_exchange_lengths(1, 5, &m),
+              "exchange_lengths: group [7] of grid [2, 1]: axis 7 is out of "
+              "range for a grid of rank 2");
+  ListMemref group(layout::encodeGroup({2, 1}, {0}));
+  ListMemref three({0, 0, 0});
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_exchange_lengths(&group.ref, 5, &three.ref),
             SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "exchange_lengths: the output has shape [3] but the group has "
-               "2 ranks");
-  desc[3] = 2;
-  ASSERT_EQ(_mlir_ciface_seqpar_rt_exchange_lengths(1, 5 + worldRank(), &m),
+  EXPECT_EQ(lastError(), "exchange_lengths: the output has shape [3] but the "
+                         "group has 2 ranks");
+  ListMemref two({0, 0});
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_exchange_lengths(&group.ref, -3, &two.ref),
+            SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "exchange_lengths: the length -3 is negative");
+  ASSERT_EQ(_mlir_ciface_seqpar_rt_exchange_lengths(&group.ref, 5 + worldRank(),
+                                                    &two.ref),
             SEQPAR_RT_OK);
-  EXPECT_EQ(buf[0], 5);
-  EXPECT_EQ(buf[1], 6);
+  EXPECT_EQ(two.values, (Shape{5, 6}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -186,13 +256,19 @@ TEST_F(RuntimeErrors, ExchangeLengths) {
 //===----------------------------------------------------------------------===//
 
 TEST_F(RuntimeErrors, TensorViews) {
-  OpDesc op = splitOp({0}, 0);
+  Op op = splitOp({0}, 0);
   TensorRef t = denseTensor(nullptr, DType::F32, {4});
   TensorRef o = denseTensor(out.data(), DType::F32, {2});
   expectError(rt->run(op, t, o), StatusCode::InvalidArgument,
               "split: the input of shape [4] has a null data pointer");
+  // The element count of [2^62, 4] wraps to 0 in int64: still an error.
+  t.sizes = {kHuge, 4};
+  t.strides = {4, 1};
+  expectError(rt->run(op, t, o), StatusCode::InvalidArgument,
+              "split: the input shape [4611686018427387904, 4] has more than "
+              "2^59 elements");
   float x[8];
-  t.data = x;
+  t = denseTensor(x, DType::F32, {4});
   t.dtype = DType(9);
   expectError(rt->run(op, t, o), StatusCode::InvalidArgument,
               "split: the input has the invalid element type code 9");
@@ -204,7 +280,7 @@ TEST_F(RuntimeErrors, TensorViews) {
   expectError(rt->run(op, big, o), StatusCode::InvalidArgument,
               "split: the input has rank 7 but ranks 1 to 6 are supported");
   expectError(run(op, {4, -1}, {2}), StatusCode::InvalidArgument,
-              "split: the input shape [4, -1] has a negative size");
+              "split: the input shape [4, -1] has a negative size -1");
   expectError(run(op, {4}, {2}, DType::F32, DType::F16),
               StatusCode::InvalidArgument,
               "split: the input is f32 but the output is f16");
@@ -217,6 +293,12 @@ TEST_F(RuntimeErrors, TensorViews) {
   expectError(rt->run(op, in4, alias), StatusCode::InvalidArgument,
               "split: the output has stride 0 in dim 0 of size 2, so its "
               "elements alias");
+  TensorRef far = denseTensor(x, DType::F32, {4, 2});
+  far.strides = {kHuge, 1};
+  expectError(rt->run(op, far, denseTensor(y.data(), DType::F32, {2, 2})),
+              StatusCode::InvalidArgument,
+              "split: the input of shape [4, 2] and strides "
+              "[4611686018427387904, 1] spans more bytes than int64 holds");
   std::vector<float> buf(8);
   expectError(rt->run(op, denseTensor(buf.data(), DType::F32, {4}),
                       denseTensor(buf.data() + 3, DType::F32, {2})),
@@ -227,10 +309,9 @@ TEST_F(RuntimeErrors, TensorViews) {
   expectError(
       run(splitOp({0}, 0, {}, GradScale::Up), {4}, {2}, DType::I32, DType::I32),
       StatusCode::InvalidArgument,
-      "split: grad scale up needs a floating-point element type, got "
-      "i32");
-  expectError(run(gatherOp({0}, 0, {}, GradScale::Down), {2}, {4}, DType::I1,
-                  DType::I1),
+      "split: grad scale up needs a floating-point element type, got i32");
+  expectError(run(gatherOp({0}, 0, {}, -1, GradScale::Down), {2}, {4},
+                  DType::I1, DType::I1),
               StatusCode::InvalidArgument,
               "gather: grad scale down needs a floating-point element type, "
               "got i1");
@@ -259,38 +340,49 @@ TEST_F(RuntimeErrors, AllToAll) {
   expectError(rt->outputShape(allToAllOp({0}, 1, 1), {4, 2}, shape),
               StatusCode::InvalidArgument,
               "all_to_all: scatter dim and gather dim are both 1");
-  OpDesc scaled = allToAllOp({0}, 0, 1);
+  Op scaled = allToAllOp({0}, 0, 1);
   scaled.scale = GradScale::Up;
   expectError(rt->outputShape(scaled, {4, 2}, shape),
               StatusCode::InvalidArgument,
-              "all_to_all: an all-to-all takes no gradient scale (its adjoint "
-              "is an all-to-all)");
+              "all_to_all: an all_to_all takes no gradient scale (its adjoint "
+              "is an all_to_all)");
   expectError(rt->outputShape(allToAllOp({0}, 0, 1, {4}), {4, 2}, shape),
               StatusCode::InvalidArgument,
               "all_to_all: scatter dim 0: expected 2 sizes (one per rank) but "
               "got 1 [4]");
-  expectError(rt->outputShape(allToAllOp({0}, 0, 1, {3, 3}), {5, 2}, shape),
-              StatusCode::InvalidArgument,
-              "all_to_all: scatter dim 0: sizes [3, 3] sum to 6 but the dim "
-              "has size 5");
+  expectError(
+      rt->outputShape(allToAllOp({0}, 0, 1, {3, 3}), {5, 2}, shape),
+      StatusCode::InvalidArgument,
+      "all_to_all: scatter dim 0: sizes [3, 3] sum to 6 but the dim has "
+      "size 5");
   expectError(
       rt->outputShape(allToAllOp({0}, 0, 1, {}, {2, -1}), {4, 2}, shape),
       StatusCode::InvalidArgument,
-      "all_to_all: gather dim 1: sizes [2, -1] contain a negative size "
-      "-1");
+      "all_to_all: gather dim 1: sizes [2, -1] contain a negative size -1");
   std::string me = std::to_string(worldRank());
   expectError(rt->outputShape(allToAllOp({0}, 0, 1, {}, {}, 4), {4, 3}, shape),
               StatusCode::InvalidArgument,
-              "all_to_all: the input has 3 elements in gather dim 1 but the "
-              "gather sizes [2, 2] give rank " +
-                  me + " 2");
+              "all_to_all: input dim 1 has size 3 on rank " + me +
+                  " but its piece of 4 by the split rule over 2 ranks is 2 "
+                  "(pieces [2, 2])");
+  // Dims near 2^62: inputs past the element limit, sizes whose sum
+  // overflows.
+  expectError(rt->outputShape(allToAllOp({0}, 0, 1), {0, kHuge}, shape),
+              StatusCode::InvalidArgument,
+              "all_to_all: the input shape [0, 4611686018427387904] has more "
+              "than 2^59 elements");
+  expectError(
+      rt->outputShape(allToAllOp({0}, 0, 1, {}, {kHuge, kHuge}), {0, 4}, shape),
+      StatusCode::InvalidArgument,
+      "all_to_all: gather dim 1: sizes [4611686018427387904, "
+      "4611686018427387904] overflow int64 when summed");
   ASSERT_TRUE(rt->outputShape(allToAllOp({0}, 0, 1, {}, {}, 3),
                               {5, 2 - worldRank()}, shape));
   EXPECT_EQ(shape, (Shape{3 - worldRank(), 3}));
   expectError(run(allToAllOp({9}, 0, 1), {4, 2}, {2, 4}),
               StatusCode::InvalidArgument,
-              "all_to_all: group [9]: axis 9 is out of range for a grid of "
-              "rank 2");
+              "all_to_all: group [9] of grid [2, 1]: axis 9 is out of range "
+              "for a grid of rank 2");
 }
 
 //===----------------------------------------------------------------------===//
@@ -310,60 +402,78 @@ TEST_F(RuntimeErrors, SplitAndGather) {
               StatusCode::InvalidArgument,
               "gather: dim 0: expected 2 sizes (one per rank) but got 3 [1, "
               "2, 3]");
+  // Gathered lengths near 2^62 overflow.
+  expectError(rt->outputShape(gatherOp({0}, 0, {kHuge, kHuge}), {4}, shape),
+              StatusCode::InvalidArgument,
+              "gather: dim 0: sizes [4611686018427387904, "
+              "4611686018427387904] overflow int64 when summed");
+  // Every input within the limits, the gathered output past them.
+  expectError(rt->outputShape(gatherOp({0}, 0), {int64_t(1) << 58, 2}, shape),
+              StatusCode::InvalidArgument,
+              "gather: the output shape [576460752303423488, 2] has more than "
+              "2^59 elements");
   expectError(rt->outputShape(zigzagSplitOp({0}, 0), {6}, shape),
               StatusCode::InvalidArgument,
               "zigzag_split: dim 0: zigzag length 6 is not a multiple of 2 * "
               "2 = 4");
   expectError(rt->outputShape(zigzagGatherOp({0}, 0), {3}, shape),
               StatusCode::InvalidArgument,
-              "zigzag_gather: dim 0: zigzag length 6 is not a multiple of 2 * "
-              "2 = 4");
-  expectError(rt->outputShape(hybridSplitOp(0, 1, 0), {6}, shape),
+              "zigzag_gather: dim 0: input size 3 gathers to 6: zigzag length "
+              "6 is not a multiple of 2 * 2 = 4");
+  expectError(rt->outputShape(hybridSplitOp({0}, {1}, 0), {6}, shape),
               StatusCode::InvalidArgument,
               "hybrid_split: dim 0: zigzag length 6 is not a multiple of 2 * "
               "2 = 4");
-  expectError(
-      rt->outputShape(hybridGatherOp(0, 1, 0, -1), {2}, shape),
-      StatusCode::InvalidArgument,
-      "hybrid_gather: the global length of dim 0 is needed to gather over a "
-      "hybrid group");
+  // A ring of one rank (axis 1 of the [2, 1] grid) is disabled: any length.
+  ASSERT_TRUE(rt->outputShape(hybridSplitOp({1}, {0}, 0), {5}, shape));
+  EXPECT_EQ(shape, (Shape{3 - worldRank()}));
   expectError(rt->outputShape(packedSplitOp({0}, 0, {3, 2}), {6}, shape),
               StatusCode::InvalidArgument,
               "packed_split: dim 0: sequence lengths [3, 2] sum to 5 but the "
               "dim has size 6");
   expectError(
-      rt->outputShape(packedHybridGatherOp(0, 1, 0, {3, -2}), {1}, shape),
+      rt->outputShape(hybridPackedGatherOp({0}, {1}, 0, {3, -2}), {1}, shape),
       StatusCode::InvalidArgument,
-      "packed_hybrid_gather: dim 0: sequence lengths [3, -2] contain a "
+      "hybrid_packed_gather: dim 0: sequence lengths [3, -2] contain a "
       "negative length -2");
   expectError(
-      rt->outputShape(zigzagGatherOp({0}, 0), {3, 2}, shape) /* 3 * 2 = 6 */,
+      rt->outputShape(hybridPackedSplitOp({0}, {1}, 0, {3, 2}), {6}, shape),
       StatusCode::InvalidArgument,
-      "zigzag_gather: dim 0: zigzag length 6 is not a multiple of 2 * "
-      "2 = 4");
-  OpDesc z = zigzagGatherOp({0}, 0);
-  z.globalSize = 8;
-  expectError(rt->outputShape(z, {3}, shape), StatusCode::InvalidArgument,
-              "zigzag_gather: the input has 3 elements in dim 0 but the shard "
-              "map of length 8 over 2 ranks gives rank " +
-                  me + " 4");
-  OpDesc h = splitOp({0, 1}, 0);
-  h.hybrid = true;
-  expectError(rt->outputShape(h, {4}, shape), StatusCode::InvalidArgument,
-              "hybrid_split: a hybrid op needs a zigzag or packed map");
-  OpDesc h1 = zigzagSplitOp({0}, 0);
-  h1.hybrid = true;
-  expectError(rt->outputShape(h1, {4}, shape), StatusCode::InvalidArgument,
-              "hybrid_split: a hybrid op needs a ring axis and a Ulysses axis, "
-              "got axes [0]");
-  OpDesc bad = splitOp({0}, 0);
-  bad.map = MapKind(5);
+      "hybrid_packed_split: dim 0: sequence lengths [3, 2] sum to 5 but the "
+      "dim has size 6");
+  expectError(rt->outputShape(zigzagGatherOp({0}, 0, 8), {3}, shape),
+              StatusCode::InvalidArgument,
+              "zigzag_gather: input dim 0 has size 3 on rank " + me +
+                  " but its piece of 8 by zigzag over 2 ranks is 4 (pieces "
+                  "[4, 4])");
+  Op twoLevelSizes = splitOp({1, 0}, 0, {2, 2});
+  twoLevelSizes.scatter.dist.innerAxes = 1;
+  expectError(rt->outputShape(twoLevelSizes, {4}, shape),
+              StatusCode::InvalidArgument,
+              "hybrid_split: dim 0: explicit sizes give every rank its piece "
+              "and take no inner axes");
+  Op badInner = zigzagSplitOp({0}, 0);
+  badInner.scatter.dist.innerAxes = 1;
+  expectError(rt->outputShape(badInner, {4}, shape),
+              StatusCode::InvalidArgument,
+              "hybrid_split: a two-level distribution over group axes [0] "
+              "needs 0 to 0 inner axes, got 1");
+  Op bad = splitOp({0}, 0);
+  bad.scatter.dist.kind = DistKind(5);
   expectError(rt->outputShape(bad, {4}, shape), StatusCode::InvalidArgument,
-              "split: invalid op description (kind 1, map 5, scale 0)");
-  OpDesc adj;
+              "split: dim 0: invalid distribution code 5");
+  Op negative = gatherOp({0}, 0);
+  negative.gather.dist.length = -5;
+  expectError(rt->outputShape(negative, {4}, shape),
+              StatusCode::InvalidArgument, "gather: dim 0: invalid length -5");
+  Op adj;
   expectError(rt->adjoint(splitOp({0}, 3), {4}, GradScale::Down, adj),
               StatusCode::InvalidArgument,
               "split: dim 3 is out of range for a tensor of rank 1");
+  expectError(rt->adjoint(splitOp({4}, 0), {4}, GradScale::Down, adj),
+              StatusCode::InvalidArgument,
+              "split: group [4] of grid [2, 1]: axis 4 is out of range for a "
+              "grid of rank 2");
 }
 
 //===----------------------------------------------------------------------===//
@@ -372,60 +482,117 @@ TEST_F(RuntimeErrors, SplitAndGather) {
 
 TEST_F(RuntimeErrors, CApiArguments) {
   float x[4] = {1, 2, 3, 4}, y[2];
-  int64_t di[5] = {reinterpret_cast<int64_t>(x), reinterpret_cast<int64_t>(x),
-                   0, 4, 1};
-  int64_t dout[5] = {reinterpret_cast<int64_t>(y), reinterpret_cast<int64_t>(y),
-                     0, 2, 1};
-  seqpar_rt_unranked_memref in{1, di}, out{1, dout}, null{1, nullptr},
-      rank0{0, di}, rank2{2, di};
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_split(nullptr, &out, 1, 1, 0, nullptr, 0),
+  TensorMemref in(x, {4}), out(y, {2});
+  seqpar_rt_unranked_memref null{1, nullptr}, rank0{0, in.desc.data()},
+      rank2{2, in.desc.data()};
+  ListMemref split(layout::encodeOp(splitOp({0}, 0)));
+  ListMemref gather(layout::encodeOp(gatherOp({0}, 0)));
+  auto runSplit = [&](seqpar_rt_unranked_memref *i,
+                      seqpar_rt_unranked_memref *o, int32_t dtype = 1) {
+    return _mlir_ciface_seqpar_rt_run(i, o, dtype, &split.ref, nullptr, nullptr,
+                                      -1);
+  };
+  EXPECT_EQ(runSplit(nullptr, &out.ref), SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "split: the input memref is null");
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_run(&in.ref, &null, 1, &gather.ref, nullptr,
+                                       nullptr, -1),
             SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(), "split: the input memref is null");
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_gather(&in, &null, 1, 1, 0, nullptr, 0),
+  EXPECT_EQ(lastError(), "gather: the output memref is null");
+  EXPECT_EQ(runSplit(&rank0, &out.ref), SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(),
+            "split: the input has rank 0 but ranks 1 to 6 are supported");
+  EXPECT_EQ(runSplit(&in.ref, &out.ref, 8), SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(),
+            "split: the element type code 8 is not one of 0 (f64) to 7 (i1)");
+  // A [2^62, 4] input whose data pointer is null: its element count wraps
+  // to 0 in int64, and it is still rejected.
+  float *nothing = nullptr;
+  TensorMemref huge(nothing, {kHuge, 4});
+  EXPECT_EQ(runSplit(&huge.ref, &out.ref), SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "split: the input shape [4611686018427387904, 4] has "
+                         "more than 2^59 elements");
+  // Descriptors.
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_run(&in.ref, &out.ref, 1, &rank2, nullptr,
+                                       nullptr, -1),
             SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(), "gather: the output memref is null");
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_split(&rank0, &out, 1, 1, 0, nullptr, 0),
+  EXPECT_EQ(lastError(),
+            "run: the op descriptor memref has rank 2 but must have rank 1");
+  ListMemref empty(Shape{});
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_run(&in.ref, &out.ref, 1, &empty.ref,
+                                       nullptr, nullptr, -1),
             SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "split: the input has rank 0 but ranks 1 to 6 are supported");
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_split(&in, &out, 1, 1, 0, &rank2, 0),
+  EXPECT_EQ(lastError(), "run: the op descriptor is empty");
+  ListMemref noMagic({1, 2, 3});
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_run(&in.ref, &out.ref, 1, &noMagic.ref,
+                                       nullptr, nullptr, -1),
             SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "split: the sizes memref has rank 2 but must have rank 1");
+  EXPECT_EQ(lastError(),
+            "run: the op descriptor does not start with the seqpar magic word");
   int64_t dnull[5] = {0, 0, 0, 4, 1};
   seqpar_rt_unranked_memref nullData{1, dnull};
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_split(&in, &out, 1, 1, 0, &nullData, 0),
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_run(&in.ref, &out.ref, 1, &split.ref,
+                                       &nullData, nullptr, -1),
             SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "split: the sizes of shape [4] has a null data pointer");
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_split(&in, &out, 8, 1, 0, nullptr, 0),
+  EXPECT_EQ(lastError(),
+            "run: the scatter values of shape [4] has a null data pointer");
+  // A list too long to hold: an error, not an exception through C.
+  int64_t word = 0;
+  int64_t dlong[5] = {reinterpret_cast<int64_t>(&word),
+                      reinterpret_cast<int64_t>(&word), 0, int64_t(1) << 58, 0};
+  seqpar_rt_unranked_memref longList{1, dlong};
+  int32_t code = _mlir_ciface_seqpar_rt_run(&in.ref, &out.ref, 1, &split.ref,
+                                            &longList, nullptr, -1);
+  EXPECT_TRUE(code == SEQPAR_RT_OUT_OF_MEMORY ||
+              code == SEQPAR_RT_INVALID_ARGUMENT)
+      << code;
+  EXPECT_EQ(lastError().rfind("run: ", 0), 0u) << lastError();
+  // Values and lengths left to run time.
+  Op deferred = splitOp({0}, 0, {1, 1});
+  deferred.scatter.dist.values.clear();
+  ListMemref runtimeSizes(layout::encodeOp(deferred));
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_run(&in.ref, &out.ref, 1, &runtimeSizes.ref,
+                                       nullptr, nullptr, -1),
             SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "split: the element type code 8 is not one of 0 (f64) to 7 "
-               "(i1)");
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_split(&in, &out, 1, 1, 0, nullptr, 3),
+  EXPECT_EQ(lastError(), "run: the scatter sizes are given at run time but "
+                         "the call passes none");
+  ListMemref sizes({3, 1});
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_run(&in.ref, &out.ref, 1, &split.ref,
+                                       &sizes.ref, nullptr, -1),
             SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "split: the grad scale code 3 is not 0 (none), 1 (up) or 2 "
-               "(down)");
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_split(&in, &out, 1, -1, 0, nullptr, 0),
+  EXPECT_EQ(lastError(), "run: the call passes scatter sizes but the "
+                         "descriptor does not take them");
+  Op runtimeLength = gatherOp({0}, 0, {}, 4);
+  runtimeLength.gather.dist.length = layout::kRuntimeLength;
+  ListMemref lengthDesc(layout::encodeOp(runtimeLength));
+  float z[4];
+  TensorMemref whole(z, {4});
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_run(&out.ref, &whole.ref, 1, &lengthDesc.ref,
+                                       nullptr, nullptr, -7),
             SEQPAR_RT_INVALID_ARGUMENT);
-  EXPECT_STREQ(seqpar_rt_last_error(), "split: the axis mask -1 is negative");
-  EXPECT_EQ(seqpar_rt_split_size(5, 2, 2), -1);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "split_size: cannot take part 2 of 5 split into 2 parts");
-  EXPECT_EQ(seqpar_rt_split_size(5, 2, 0), 3);
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_local_length(3, 1, 0, -1, 4, nullptr), -1);
-  EXPECT_STREQ(seqpar_rt_last_error(),
-               "local_length: the map kind 3 is not 0 (split rule), 1 (zigzag) "
-               "or 2 (packed)");
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_local_length(1, 0, 0, 1, 4, nullptr), 2);
-  EXPECT_EQ(_mlir_ciface_seqpar_rt_local_length(0, 1, 0, -1, 5, nullptr),
-            3 - worldRank());
-  // A good call through the ABI: rank r keeps its half.
-  ASSERT_EQ(_mlir_ciface_seqpar_rt_split(&in, &out, 1, 1, 0, nullptr, 0),
+  EXPECT_EQ(lastError(), "run: the gather length is given at run time but "
+                         "the call passes -7");
+  // output_shape.
+  ListMemref shape3({0, 0, 0}), shape1({0});
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_output_shape(&in.ref, &split.ref, nullptr,
+                                                nullptr, -1, &shape3.ref),
+            SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "split: the output shape memref has shape [3] but "
+                         "the input has rank 1");
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_output_shape(&in.ref, &runtimeSizes.ref,
+                                                &sizes.ref, nullptr, -1,
+                                                &shape1.ref),
             SEQPAR_RT_OK)
-      << seqpar_rt_last_error();
+      << lastError();
+  EXPECT_EQ(shape1.values, (Shape{worldRank() == 0 ? 3 : 1}));
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_output_shape(
+                &in.ref, &lengthDesc.ref, nullptr, nullptr, 6, &shape1.ref),
+            SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "gather: input dim 0 has size 4 on rank " +
+                             std::to_string(worldRank()) +
+                             " but its piece of 6 by the split rule over 2 "
+                             "ranks is 3 (pieces [3, 3])");
+  // A good call through the ABI: rank r keeps its half.
+  ASSERT_EQ(runSplit(&in.ref, &out.ref), SEQPAR_RT_OK) << lastError();
   EXPECT_EQ(y[0], x[2 * worldRank()]);
   EXPECT_EQ(y[1], x[2 * worldRank() + 1]);
 }
@@ -559,7 +726,7 @@ TEST_F(RuntimeErrors, ExternalBackendSeam) {
   // Axis 1 is a group of one rank that the backend cannot make...
   int64_t n = 0;
   expectError(own->groupSize({1}, n), StatusCode::Unsupported,
-              "group [1]: forwarding: cannot split");
+              "group [1] of grid [2, 1]: forwarding: cannot split");
   // ...until the caller registers one.
   EXPECT_TRUE(own->setGroup({1}, std::make_shared<LoopbackBackend>()));
   EXPECT_TRUE(own->groupSize({1}, n));
@@ -567,6 +734,27 @@ TEST_F(RuntimeErrors, ExternalBackendSeam) {
   std::vector<float> z(6, 0);
   TensorRef zt = denseTensor(z.data(), DType::F32, {2, 3});
   ASSERT_TRUE(own->run(splitOp({1}, 0, {}, GradScale::Up), in, zt));
+  EXPECT_EQ(z, x);
+  // Ops over other grids of the same world: [2] (whose axis 0 is the
+  // world, no split needed) and [1, 2] (whose axis 0 is a group of one rank
+  // that the backend cannot make until the caller registers it).
+  Op onOther = gatherOp({0}, 1);
+  onOther.gridShape = {2};
+  std::vector<float> w(12, 0);
+  TensorRef wt = denseTensor(w.data(), DType::F32, {2, 6});
+  ASSERT_TRUE(own->run(onOther, in, wt));
+  for (int q = 0; q < 2; ++q)
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 3; ++j)
+        EXPECT_EQ(w[i * 6 + q * 3 + j], float(1 + i * 3 + j + 10 * q));
+  Op onThird = gatherOp({0}, 1);
+  onThird.gridShape = {1, 2};
+  TensorRef single = denseTensor(z.data(), DType::F32, {2, 3});
+  expectError(own->run(onThird, in, single), StatusCode::Unsupported,
+              "gather: group [0] of grid [1, 2]: forwarding: cannot split");
+  EXPECT_TRUE(own->setGroup({1, 2}, {0}, std::make_shared<LoopbackBackend>()));
+  z.assign(6, 0);
+  ASSERT_TRUE(own->run(onThird, in, single));
   EXPECT_EQ(z, x);
 }
 

@@ -1,5 +1,4 @@
-//===- MpiTestMain.cpp - gtest main for tests run under mpirun
-//-------------===//
+//===- MpiTestMain.cpp - gtest main for tests run under mpirun ------------===//
 //
 // Initializes MPI itself, so that the tests can initialize and finalize the
 // runtime several times (the runtime only finalizes MPI it initialized).

@@ -1,5 +1,4 @@
-//===- ReinitTest.cpp - MPI owned by the runtime
-//---------------------------===//
+//===- ReinitTest.cpp - MPI owned by the runtime --------------------------===//
 //
 // Run under mpirun without initializing MPI first: seqpar_rt_init must
 // initialize MPI, seqpar_rt_finalize must finalize it, and a second init must

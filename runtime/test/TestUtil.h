@@ -1,5 +1,4 @@
-//===- TestUtil.h - Shared helpers of the runtime tests ----------*- C++
-//-*-===//
+//===- TestUtil.h - Shared helpers of the runtime tests ---------*- C++ -*-===//
 //
 // Strided test tensors with padding and sentinels, written independently of
 // the runtime's own layout code.
@@ -28,6 +27,20 @@ inline int64_t product(const std::vector<int64_t> &v) {
     p *= x;
   return p;
 }
+
+/// A rank-1 i64 memref descriptor over its own list, for the C ABI.
+struct ListMemref {
+  std::vector<int64_t> values;
+  int64_t desc[5];
+  seqpar_rt_unranked_memref ref;
+  explicit ListMemref(std::vector<int64_t> v) : values(std::move(v)) {
+    desc[0] = desc[1] = reinterpret_cast<int64_t>(values.data());
+    desc[2] = 0;
+    desc[3] = static_cast<int64_t>(values.size());
+    desc[4] = 1;
+    ref = {1, desc};
+  }
+};
 
 /// A tensor view over its own backing bytes: dims laid out in a random
 /// physical order with optional padding, and a leading gap, so that the view

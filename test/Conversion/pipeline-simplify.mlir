@@ -8,10 +8,10 @@
 seqpar.grid @cp(axes = ["u" = 4])
 
 // CHECK-LABEL: llvm.func @round_trip
-// CHECK-NOT: llvm.call @seqpar_rt_all_to_all
+// CHECK-NOT: llvm.call @seqpar_rt_run
 // CHECK: llvm.return
 // NOSIMPLIFY-LABEL: llvm.func @round_trip
-// NOSIMPLIFY-COUNT-2: llvm.call @seqpar_rt_all_to_all
+// NOSIMPLIFY-COUNT-2: llvm.call @seqpar_rt_run
 func.func @round_trip(%x: tensor<2x8x16xf32>) -> tensor<2x8x16xf32> {
   %y = seqpar.all_to_all %x on @cp["u"] scatter 2 gather 1
       : tensor<2x8x16xf32> -> tensor<2x32x4xf32>

@@ -4,7 +4,7 @@
 // RUN: seqpar-opt %s --split-input-file --seqpar-to-llvm="simplify=false" | FileCheck %s
 
 // CHECK-LABEL: llvm.func @rank1
-// CHECK: llvm.call @seqpar_rt_all_to_all
+// CHECK: llvm.call @seqpar_rt_run
 // CHECK-NOT: seqpar.
 // CHECK-NOT: memref.
 // CHECK-NOT: bufferization.
@@ -24,7 +24,7 @@ func.func @rank2(%x: tensor<4x4xf32>) -> tensor<16x1xf32> {
 // -----
 
 // CHECK-LABEL: llvm.func @rank6_zero_size
-// CHECK: llvm.call @seqpar_rt_all_to_all
+// CHECK: llvm.call @seqpar_rt_run
 // CHECK-NOT: seqpar.
 seqpar.grid @cp(axes = ["u" = 2])
 func.func @rank6_zero_size(%x: tensor<1x0x2x3x4x2xbf16>)
@@ -37,8 +37,7 @@ func.func @rank6_zero_size(%x: tensor<1x0x2x3x4x2xbf16>)
 // -----
 
 // CHECK-LABEL: llvm.func @one_rank_dynamic_i1
-// CHECK: llvm.call @seqpar_rt_zigzag_split
-// CHECK: llvm.call @seqpar_rt_packed_split
+// CHECK-COUNT-2: llvm.call @seqpar_rt_run
 // CHECK: llvm.call @seqpar_rt_exchange_lengths
 // CHECK-NOT: seqpar.
 seqpar.grid @one(axes = ["u" = 1])
@@ -54,9 +53,7 @@ func.func @one_rank_dynamic_i1(%x: tensor<?x?xi1>) -> (tensor<?x?xi1>, tensor<3x
 // -----
 
 // CHECK-LABEL: llvm.func @hybrid_dynamic
-// CHECK: llvm.call @seqpar_rt_zigzag_split
-// CHECK: llvm.call @seqpar_rt_split
-// CHECK: llvm.call @seqpar_rt_packed_hybrid_gather
+// CHECK-COUNT-3: llvm.call @seqpar_rt_run
 // CHECK-NOT: seqpar.
 seqpar.grid @cp(axes = ["ring" = 2, "u" = 3])
 func.func @hybrid_dynamic(%x: tensor<?x5xf64>) -> (tensor<?x5xf64>, tensor<7x5xf64>) {

@@ -20,13 +20,10 @@
 seqpar.grid @cp(axes = ["u" = 2])
 
 func.func private @printMemrefF32(memref<*xf32>)
-func.func private @seqpar_rt_group_rank(i64) -> i64
 
 func.func @rank() -> index {
-  %mask = arith.constant 1 : i64
-  %r = func.call @seqpar_rt_group_rank(%mask) : (i64) -> i64
-  %i = arith.index_cast %r : i64 to index
-  return %i : index
+  %r = seqpar.group_rank on @cp["u"]
+  return %r : index
 }
 
 func.func @fill(%rows: index, %cols: index) -> tensor<?x?xf32> {

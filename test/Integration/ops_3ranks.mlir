@@ -4,14 +4,14 @@
 // input element (i, j) is 100 * r + 10 * i + j.
 //
 // mpirun forwards stdin to rank 0 only: the lowered module goes to a file.
-// RUN: seqpar-opt %s --seqpar-to-llvm -o %t
+// RUN: cat %S/Inputs/reference.mlir %s | seqpar-opt --seqpar-to-llvm -o %t
 // RUN: %mpirun 3 --tag-output mlir-runner %t -e main -entry-point-result=void \
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \
 // RUN: | sort -s -k1,1 | FileCheck %s
 // Without the dialect's simplifications every op reaches the runtime; the
 // output is the same.
-// RUN: seqpar-opt %s --seqpar-to-llvm="simplify=false" -o %t
+// RUN: cat %S/Inputs/reference.mlir %s | seqpar-opt --seqpar-to-llvm="simplify=false" -o %t
 // RUN: %mpirun 3 --tag-output mlir-runner %t -e main -entry-point-result=void \
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \
@@ -20,13 +20,10 @@
 seqpar.grid @cp(axes = ["u" = 3])
 
 func.func private @printMemrefF32(memref<*xf32>)
-func.func private @seqpar_rt_group_rank(i64) -> i64
 
 func.func @rank() -> index {
-  %mask = arith.constant 1 : i64
-  %r = func.call @seqpar_rt_group_rank(%mask) : (i64) -> i64
-  %i = arith.index_cast %r : i64 to index
-  return %i : index
+  %r = seqpar.group_rank on @cp["u"]
+  return %r : index
 }
 
 func.func @fill(%rows: index, %cols: index) -> tensor<?x?xf32> {
@@ -58,7 +55,6 @@ func.func @print(%t: tensor<?x?xf32>) {
   return
 }
 
-func.func private @seqpar_rt_split_size(i64, i64, i64) -> i64
 
 func.func @main() {
   %c1 = arith.constant 1 : index
@@ -68,7 +64,8 @@ func.func @main() {
   %rank_i = arith.index_cast %rank : index to i64
   %c7_i = arith.constant 7 : i64
   %c3_i = arith.constant 3 : i64
-  %rows_i = func.call @seqpar_rt_split_size(%c7_i, %c3_i, %rank_i)
+  // The split rule of the test reference (Inputs/reference.mlir).
+  %rows_i = func.call @ref_split_size(%c7_i, %c3_i, %rank_i)
       : (i64, i64, i64) -> i64
   %rows = arith.index_cast %rows_i : i64 to index
 

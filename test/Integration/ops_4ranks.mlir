@@ -6,12 +6,12 @@
 // The split inputs differ between ranks, which the dialect's simplifications
 // assume they do not, so they are off.
 // mpirun forwards stdin to rank 0 only: the lowered module goes to a file.
-// RUN: seqpar-opt %s --seqpar-to-llvm="simplify=false" -o %t
+// RUN: cat %S/Inputs/reference.mlir %s | seqpar-opt --seqpar-to-llvm="simplify=false" -o %t
 // RUN: %mpirun 4 --tag-output mlir-runner %t -e main -entry-point-result=void \
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \
 // RUN: | sort -s -k1,1 | FileCheck %s
-// RUN: seqpar-opt %s --seqpar-to-llvm="decompose=false simplify=false" -o %t
+// RUN: cat %S/Inputs/reference.mlir %s | seqpar-opt --seqpar-to-llvm="decompose=false simplify=false" -o %t
 // RUN: %mpirun 4 --tag-output mlir-runner %t -e main -entry-point-result=void \
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \
@@ -20,13 +20,10 @@
 seqpar.grid @cp(axes = ["ring" = 2, "u" = 2])
 
 func.func private @printMemrefF32(memref<*xf32>)
-func.func private @seqpar_rt_group_rank(i64) -> i64
 
 func.func @rank() -> index {
-  %mask = arith.constant 3 : i64
-  %r = func.call @seqpar_rt_group_rank(%mask) : (i64) -> i64
-  %i = arith.index_cast %r : i64 to index
-  return %i : index
+  %r = seqpar.group_rank on @cp["ring", "u"]
+  return %r : index
 }
 
 func.func @fill(%rows: index, %cols: index) -> tensor<?x?xf32> {
@@ -68,7 +65,8 @@ func.func @main() {
   %rank_i = arith.index_cast %rank : index to i64
   %c4_i = arith.constant 4 : i64
   %c10_i = arith.constant 10 : i64
-  %tokens_i = func.call @seqpar_rt_split_size(%c10_i, %c4_i, %rank_i)
+  // The split rule of the test reference (Inputs/reference.mlir).
+  %tokens_i = func.call @ref_split_size(%c10_i, %c4_i, %rank_i)
       : (i64, i64, i64) -> i64
   %tokens = arith.index_cast %tokens_i : i64 to index
 
@@ -107,7 +105,6 @@ func.func @main() {
   func.call @print(%ppg) : (tensor<?x?xf32>) -> ()
   return
 }
-func.func private @seqpar_rt_split_size(i64, i64, i64) -> i64
 
 // CHECK:      R0 {{.*}} sizes = (10, 2)
 // CHECK-NEXT: R0 ((0, 1),

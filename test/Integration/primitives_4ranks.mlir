@@ -5,7 +5,7 @@
 // which the dialect's simplifications assume they do not: they are off.
 //
 // mpirun forwards stdin to rank 0 only: the lowered module goes to a file.
-// RUN: seqpar-opt %s --seqpar-to-llvm="simplify=false" -o %t
+// RUN: cat %S/Inputs/reference.mlir %s | seqpar-opt --seqpar-to-llvm="simplify=false" -o %t
 // RUN: %mpirun 4 --tag-output mlir-runner %t -e main -entry-point-result=void \
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \
@@ -14,13 +14,10 @@
 seqpar.grid @cp(axes = ["u" = 4])
 
 func.func private @printMemrefF32(memref<*xf32>)
-func.func private @seqpar_rt_group_rank(i64) -> i64
 
 func.func @rank() -> index {
-  %mask = arith.constant 1 : i64
-  %r = func.call @seqpar_rt_group_rank(%mask) : (i64) -> i64
-  %i = arith.index_cast %r : i64 to index
-  return %i : index
+  %r = seqpar.group_rank on @cp["u"]
+  return %r : index
 }
 
 func.func @fill(%rows: index, %cols: index) -> tensor<?x?xf32> {
@@ -52,7 +49,6 @@ func.func @print(%t: tensor<?x?xf32>) {
   return
 }
 
-func.func private @seqpar_rt_split_size(i64, i64, i64) -> i64
 
 func.func @main() {
   %c1 = arith.constant 1 : index
@@ -75,7 +71,8 @@ func.func @main() {
   // Each rank's own piece of 10, gathered.
   %c10_i = arith.constant 10 : i64
   %c4_i = arith.constant 4 : i64
-  %n_i = func.call @seqpar_rt_split_size(%c10_i, %c4_i, %rank_i)
+  // The split rule of the test reference (Inputs/reference.mlir).
+  %n_i = func.call @ref_split_size(%c10_i, %c4_i, %rank_i)
       : (i64, i64, i64) -> i64
   %n = arith.index_cast %n_i : i64 to index
   %pieced = func.call @fill(%c1, %n) : (index, index) -> tensor<?x?xf32>

@@ -23,7 +23,7 @@
 // FUSED-LABEL: func @to_heads
 // FUSED-NOT: linalg.transpose
 // FUSED: memref.transpose
-// FUSED: call @seqpar_rt_all_to_all
+// FUSED: call @seqpar_rt_run
 // FUSED-LABEL: func @main
 // FUSED: memref.transpose
-// FUSED: call @seqpar_rt_all_to_all
+// FUSED: call @seqpar_rt_run

@@ -3,7 +3,7 @@
 seqpar.grid @cp(axes = ["u" = 4])
 
 // CHECK-LABEL: func @aligned
-// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = "equal"}
+// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = #seqpar.lowering<equal>}
 func.func @aligned(%x: tensor<2x256x16x64xbf16>) -> tensor<2x1024x4x64xbf16> {
   %y = seqpar.all_to_all %x on @cp["u"] scatter 2 gather 1
       : tensor<2x256x16x64xbf16> -> tensor<2x1024x4x64xbf16>
@@ -12,7 +12,7 @@ func.func @aligned(%x: tensor<2x256x16x64xbf16>) -> tensor<2x1024x4x64xbf16> {
 
 // 6 heads over 4 ranks.
 // CHECK-LABEL: func @scatter_unaligned
-// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = "per_peer"}
+// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = #seqpar.lowering<per_peer>}
 func.func @scatter_unaligned(%x: tensor<2x8x6xf32>) -> tensor<2x32x?xf32> {
   %y = seqpar.all_to_all %x on @cp["u"] scatter 2 gather 1
       : tensor<2x8x6xf32> -> tensor<2x32x?xf32>
@@ -21,7 +21,7 @@ func.func @scatter_unaligned(%x: tensor<2x8x6xf32>) -> tensor<2x32x?xf32> {
 
 // 10 tokens over 4 ranks.
 // CHECK-LABEL: func @gather_unaligned
-// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = "per_peer"}
+// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = #seqpar.lowering<per_peer>}
 func.func @gather_unaligned(%x: tensor<2x?x8xf32>) -> tensor<2x10x2xf32> {
   %y = seqpar.all_to_all %x on @cp["u"] scatter 2 gather 1 gather_size 10
       : tensor<2x?x8xf32> -> tensor<2x10x2xf32>
@@ -29,7 +29,7 @@ func.func @gather_unaligned(%x: tensor<2x?x8xf32>) -> tensor<2x10x2xf32> {
 }
 
 // CHECK-LABEL: func @both_unaligned
-// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = "per_peer"}
+// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = #seqpar.lowering<per_peer>}
 func.func @both_unaligned(%x: tensor<2x?x6xf32>) -> tensor<2x10x?xf32> {
   %y = seqpar.all_to_all %x on @cp["u"] scatter 2 gather 1 gather_size 10
       : tensor<2x?x6xf32> -> tensor<2x10x?xf32>
@@ -38,8 +38,8 @@ func.func @both_unaligned(%x: tensor<2x?x6xf32>) -> tensor<2x10x?xf32> {
 
 // A dynamic scatter dim or gather size: the runtime decides.
 // CHECK-LABEL: func @dynamic
-// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = "runtime"}
-// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = "runtime"}
+// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = #seqpar.lowering<runtime>}
+// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = #seqpar.lowering<runtime>}
 func.func @dynamic(%x: tensor<2x8x?xf32>, %n: index)
     -> (tensor<2x32x?xf32>, tensor<2x?x?xf32>) {
   %y = seqpar.all_to_all %x on @cp["u"] scatter 2 gather 1
@@ -51,7 +51,7 @@ func.func @dynamic(%x: tensor<2x8x?xf32>, %n: index)
 
 // Exchanged lengths are only known at run time.
 // CHECK-LABEL: func @variable_lengths
-// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = "runtime"}
+// CHECK: seqpar.all_to_all {{.*}} {seqpar.lowering = #seqpar.lowering<runtime>}
 func.func @variable_lengths(%x: tensor<2x?x8xf32>) -> tensor<2x?x2xf32> {
   %lens = seqpar.exchange_lengths %x on @cp["u"] dim 1
       : tensor<2x?x8xf32> -> tensor<4xi64>
@@ -61,11 +61,11 @@ func.func @variable_lengths(%x: tensor<2x?x8xf32>) -> tensor<2x?x2xf32> {
 }
 
 // CHECK-LABEL: func @splits
-// CHECK: seqpar.split {{.*}} {seqpar.lowering = "equal"}
-// CHECK: seqpar.split {{.*}} {seqpar.lowering = "per_peer"}
-// CHECK: seqpar.split {{.*}} {seqpar.lowering = "equal"}
-// CHECK: seqpar.split {{.*}} {seqpar.lowering = "per_peer"}
-// CHECK: seqpar.split {{.*}} {seqpar.lowering = "runtime"}
+// CHECK: seqpar.split {{.*}} {seqpar.lowering = #seqpar.lowering<equal>}
+// CHECK: seqpar.split {{.*}} {seqpar.lowering = #seqpar.lowering<per_peer>}
+// CHECK: seqpar.split {{.*}} {seqpar.lowering = #seqpar.lowering<equal>}
+// CHECK: seqpar.split {{.*}} {seqpar.lowering = #seqpar.lowering<per_peer>}
+// CHECK: seqpar.split {{.*}} {seqpar.lowering = #seqpar.lowering<runtime>}
 func.func @splits(%x: tensor<8xf32>, %y: tensor<10xf32>, %z: tensor<?xf32>)
     -> (tensor<2xf32>, tensor<?xf32>, tensor<2xf32>, tensor<?xf32>, tensor<?xf32>) {
   %a = seqpar.split %x on @cp["u"] dim 0 : tensor<8xf32> -> tensor<2xf32>
@@ -80,10 +80,10 @@ func.func @splits(%x: tensor<8xf32>, %y: tensor<10xf32>, %z: tensor<?xf32>)
 }
 
 // CHECK-LABEL: func @gathers
-// CHECK: seqpar.gather {{.*}} {seqpar.lowering = "equal"}
-// CHECK: seqpar.gather {{.*}} {seqpar.lowering = "per_peer"}
-// CHECK: seqpar.gather {{.*}} {seqpar.lowering = "per_peer"}
-// CHECK: seqpar.gather {{.*}} {seqpar.lowering = "runtime"}
+// CHECK: seqpar.gather {{.*}} {seqpar.lowering = #seqpar.lowering<equal>}
+// CHECK: seqpar.gather {{.*}} {seqpar.lowering = #seqpar.lowering<per_peer>}
+// CHECK: seqpar.gather {{.*}} {seqpar.lowering = #seqpar.lowering<per_peer>}
+// CHECK: seqpar.gather {{.*}} {seqpar.lowering = #seqpar.lowering<runtime>}
 func.func @gathers(%x: tensor<?xf32>, %n: index)
     -> (tensor<?xf32>, tensor<10xf32>, tensor<10xf32>, tensor<?xf32>) {
   %a = seqpar.gather %x on @cp["u"] dim 0 : tensor<?xf32> -> tensor<?xf32>

@@ -1,5 +1,4 @@
-//===- LayoutTest.cpp - Tests of the shard arithmetic -------------*- C++
-//-*-===//
+//===- LayoutTest.cpp - Tests of the shard arithmetic -----------*- C++ -*-===//
 //
 // Checks the Layout library against the rules of DESIGN.md written out
 // independently here (index vectors that are split and reassembled the way
@@ -7,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "seqpar/Layout/Layout.h"
+#include "seqpar/Layout/OpModel.h"
 
 #include <gtest/gtest.h>
 
@@ -60,11 +59,29 @@ std::vector<int64_t> zigzagPart(const std::vector<int64_t> &x, int64_t p,
   return out;
 }
 
+/// The split rule's sizes of valid arguments.
+std::vector<int64_t> split(int64_t n, int64_t p) { return *splitSizes(n, p); }
+
+int64_t sum(const std::vector<int64_t> &v) { return *checkedSum(v, "values"); }
+
+/// The shard map of `dist` over `outer` x `inner` ranks; the arguments must
+/// be valid.
+ShardMap mapOf(DistKind kind, int64_t length, int64_t outer, int64_t inner = 1,
+               std::vector<int64_t> values = {}) {
+  Distribution dist;
+  dist.kind = kind;
+  dist.values = std::move(values);
+  dist.innerAxes = inner > 1 ? 1 : 0;
+  Result<ShardMap> map = shardMap(dist, length, {outer * inner, outer, inner});
+  EXPECT_TRUE(map) << map.error();
+  return *map;
+}
+
 TEST(SplitRule, RemainderGoesToFirstRanks) {
-  EXPECT_EQ(splitSizes(10, 4), (std::vector<int64_t>{3, 3, 2, 2}));
-  EXPECT_EQ(splitSizes(8, 4), (std::vector<int64_t>{2, 2, 2, 2}));
-  EXPECT_EQ(splitSizes(3, 5), (std::vector<int64_t>{1, 1, 1, 0, 0}));
-  EXPECT_EQ(splitSizes(0, 3), (std::vector<int64_t>{0, 0, 0}));
+  EXPECT_EQ(split(10, 4), (std::vector<int64_t>{3, 3, 2, 2}));
+  EXPECT_EQ(split(8, 4), (std::vector<int64_t>{2, 2, 2, 2}));
+  EXPECT_EQ(split(3, 5), (std::vector<int64_t>{1, 1, 1, 0, 0}));
+  EXPECT_EQ(split(0, 3), (std::vector<int64_t>{0, 0, 0}));
   EXPECT_EQ(splitOffset(10, 4, 0), 0);
   EXPECT_EQ(splitOffset(10, 4, 2), 6);
   EXPECT_EQ(splitOffset(10, 4, 4), 10);
@@ -75,37 +92,57 @@ TEST(SplitRule, RandomizedAgainstSeedRule) {
   std::mt19937_64 rng(1);
   for (int iter = 0; iter < 2000; ++iter) {
     int64_t p = 1 + rng() % 9, n = rng() % 200;
-    std::vector<int64_t> sizes = splitSizes(n, p);
+    std::vector<int64_t> sizes = split(n, p);
     EXPECT_EQ(sizes, calSplitSizes(n, p));
     EXPECT_EQ(sum(sizes), n);
     EXPECT_LE(sizes.front() - sizes.back(), 1);
     for (int64_t r = 0; r <= p; ++r)
       EXPECT_EQ(splitOffset(n, p, r), r == p ? n : offsetsOf(sizes)[r]);
-    EXPECT_TRUE(checkSizes(sizes, n, p).empty());
-    EXPECT_TRUE(evenShardMap(n, p).tilesExactly());
-    EXPECT_EQ(evenShardMap(n, p).isUniform(), n % p == 0);
+    EXPECT_TRUE(mapOf(DistKind::Even, n, p).tilesExactly());
+    EXPECT_EQ(mapOf(DistKind::Even, n, p).isUniform(), n % p == 0);
+    EXPECT_EQ(mapOf(DistKind::Sizes, n, p, 1, sizes).localSizes(), sizes);
   }
 }
 
-TEST(Validation, Messages) {
-  EXPECT_EQ(checkSizes({1, 2}, 3, 3),
-            "expected 3 sizes (one per rank) but got 2 [1, 2]");
-  EXPECT_EQ(checkSizes({1, 2, 4}, 6, 3),
-            "sizes [1, 2, 4] sum to 7 but the dim has size 6");
-  EXPECT_EQ(checkSizes({-1, 2, 5}, 6, 3),
-            "sizes [-1, 2, 5] contain a negative size -1");
-  EXPECT_EQ(checkZigzag(12, 4), "zigzag length 12 is not a multiple of 2 * 4 "
-                                "= 8");
-  EXPECT_TRUE(checkZigzag(16, 4).empty());
-  EXPECT_EQ(checkSeqLens({3, 4}, 8),
-            "sequence lengths [3, 4] sum to 7 but the dim has size 8");
-  EXPECT_EQ(checkSeqLens({3, -1}, 2),
+TEST(SplitRule, BadArgumentsAreErrors) {
+  EXPECT_EQ(splitSizes(-3, 3).error(), "cannot split the negative size -3");
+  EXPECT_EQ(splitSizes(5, 0).error(),
+            "cannot split 5 into 0 parts (1 to 65536 are supported)");
+  EXPECT_EQ(splitSize(-1, 2, 0), 0);
+  EXPECT_EQ(splitOffset(4, 0, 1), 0);
+  EXPECT_EQ(packedSizeTable({3, -1}, 2).error(),
             "sequence lengths [3, -1] contain a negative length -1");
-  EXPECT_EQ(checkDim(3, 3, "scatter dim"),
-            "scatter dim 3 is out of range for a tensor of rank 3");
-  EXPECT_EQ(checkDim(-1, 3, "dim"),
-            "dim -1 is out of range for a tensor of rank 3");
-  EXPECT_TRUE(checkDim(2, 3, "dim").empty());
+}
+
+TEST(ShardMap, ErrorsNameTheValues) {
+  auto error = [](DistKind kind, int64_t length, Group group,
+                  std::vector<int64_t> values = {}) {
+    Distribution dist;
+    dist.kind = kind;
+    dist.values = std::move(values);
+    return shardMap(dist, length, group).error();
+  };
+  EXPECT_EQ(error(DistKind::Sizes, 3, {3, 3, 1}, {1, 2}),
+            "expected 3 sizes (one per rank) but got 2 [1, 2]");
+  EXPECT_EQ(error(DistKind::Sizes, 6, {3, 3, 1}, {1, 2, 4}),
+            "sizes [1, 2, 4] sum to 7 but the dim has size 6");
+  EXPECT_EQ(error(DistKind::Sizes, 6, {3, 3, 1}, {-1, 2, 5}),
+            "sizes [-1, 2, 5] contain a negative size -1");
+  EXPECT_EQ(error(DistKind::Zigzag, 12, {4, 4, 1}),
+            "zigzag length 12 is not a multiple of 2 * 4 = 8");
+  EXPECT_EQ(error(DistKind::Packed, 8, {2, 2, 1}, {3, 4}),
+            "sequence lengths [3, 4] sum to 7 but the dim has size 8");
+  EXPECT_EQ(error(DistKind::Packed, 2, {2, 2, 1}, {3, -1}),
+            "sequence lengths [3, -1] contain a negative length -1");
+  EXPECT_EQ(error(DistKind::Sizes, 2, {4, 2, 2}, {1, 1, 0, 0}),
+            "explicit sizes give every rank its piece and take no inner axes");
+  EXPECT_EQ(error(DistKind::Sizes, 1, {2, 2, 1},
+                  {int64_t(1) << 62, int64_t(1) << 62}),
+            "sizes [4611686018427387904, 4611686018427387904] overflow int64 "
+            "when summed");
+  // One rank is a disabled ring: any length, no zigzag.
+  EXPECT_TRUE(error(DistKind::Zigzag, 7, {1, 1, 1}).empty());
+  EXPECT_TRUE(error(DistKind::Zigzag, 7, {3, 1, 3}).empty());
 }
 
 TEST(ShardMap, SubRangeComposes) {
@@ -120,7 +157,7 @@ TEST(ShardMap, ZigzagMatchesSeed) {
   for (int64_t p = 1; p <= 8; ++p) {
     for (int64_t c = 0; c <= 3; ++c) {
       int64_t n = 2 * p * c;
-      ShardMap map = zigzagShardMap(n, p);
+      ShardMap map = mapOf(DistKind::Zigzag, n, p);
       EXPECT_TRUE(map.tilesExactly());
       EXPECT_TRUE(map.isUniform());
       for (int64_t r = 0; r < p; ++r)
@@ -137,9 +174,9 @@ TEST(ShardMap, PackedMatchesSeed) {
     for (int64_t &l : lens)
       l = rng() % 13;
     int64_t n = sum(lens);
-    ShardMap map = packedShardMap(lens, p);
+    ShardMap map = mapOf(DistKind::Packed, n, p, 1, lens);
     EXPECT_TRUE(map.tilesExactly());
-    std::vector<std::vector<int64_t>> table = packedSizeTable(lens, p);
+    std::vector<std::vector<int64_t>> table = *packedSizeTable(lens, p);
     ASSERT_EQ(static_cast<int64_t>(table.size()), p);
     // The seed: narrow each sequence, split it by cal_split_sizes, concat.
     for (int64_t r = 0; r < p; ++r) {
@@ -163,7 +200,7 @@ TEST(ShardMap, HybridMatchesSeed) {
   for (int iter = 0; iter < 500; ++iter) {
     int64_t ring = 1 + rng() % 4, ulysses = 1 + rng() % 4;
     int64_t n = 2 * ring * (rng() % 7);
-    ShardMap map = hybridShardMap(zigzagShardMap(n, ring), ulysses);
+    ShardMap map = mapOf(DistKind::Zigzag, n, ring, ulysses);
     ASSERT_EQ(map.numRanks(), ring * ulysses);
     EXPECT_TRUE(map.tilesExactly());
     for (int64_t rr = 0; rr < ring; ++rr) {
@@ -184,7 +221,7 @@ TEST(ShardMap, PackedHybridTiles) {
     std::vector<int64_t> lens(1 + rng() % 4);
     for (int64_t &l : lens)
       l = rng() % 17;
-    ShardMap map = hybridShardMap(packedShardMap(lens, ring), ulysses);
+    ShardMap map = mapOf(DistKind::Packed, sum(lens), ring, ulysses, lens);
     EXPECT_TRUE(map.tilesExactly());
     EXPECT_EQ(sum(map.localSizes()), sum(lens));
   }
@@ -215,10 +252,20 @@ TEST(Grid, RowMajorRankMaps) {
             (std::vector<int64_t>{4, 16, 5, 17, 6, 18, 7, 19}));
   EXPECT_EQ(grid.groupRank(17, {2, 0}), 3);
   EXPECT_EQ(grid.groupSize({0, 2}), 8);
-  EXPECT_EQ(grid.checkAxes({0, 3}),
+  EXPECT_EQ(makeGroup(grid, {0, 3}).error(),
             "axis 3 is out of range for a grid of rank 3");
-  EXPECT_EQ(grid.checkAxes({1, 1}), "axis 1 is listed twice in [1, 1]");
-  EXPECT_TRUE(grid.checkAxes({2, 1}).empty());
+  EXPECT_EQ(makeGroup(grid, {1, 1}).error(),
+            "axis 1 is listed twice in [1, 1]");
+  EXPECT_EQ(makeGroup(grid, {}).error(),
+            "a group needs at least one grid axis");
+  EXPECT_EQ(makeGroup(grid, {2, 1}, 2).error(),
+            "a two-level distribution over group axes [2, 1] needs 0 to 1 "
+            "inner axes, got 2");
+  Result<Group> group = makeGroup(grid, {2, 1}, 1);
+  ASSERT_TRUE(group);
+  EXPECT_EQ(group->size, 12);
+  EXPECT_EQ(group->outerSize, 4);
+  EXPECT_EQ(group->innerSize, 3);
 }
 
 TEST(Grid, RandomizedGroupsPartitionTheGrid) {
@@ -259,90 +306,96 @@ TEST(StridedBlock, Contiguity) {
   EXPECT_EQ(denseBlock({2, 3, 4}).slice(2, 1, 2).offset, 1);
 }
 
+/// Calls `fn` on every multi-index of `shape`, row-major.
+template <typename Fn> void forEach(const Shape &shape, Fn fn) {
+  Shape idx(shape.size(), 0);
+  int64_t n = numElements(shape);
+  for (int64_t e = 0; e < n; ++e) {
+    fn(idx);
+    for (size_t d = shape.size(); d-- > 0;) {
+      if (++idx[d] < shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
+
+int64_t offsetIn(const StridedBlock &b, const Shape &idx) {
+  int64_t off = b.offset;
+  for (size_t d = 0; d < idx.size(); ++d)
+    off += idx[d] * b.strides[d];
+  return off;
+}
+
+/// Copies box `step.src` of `src` into box `step.dst` of `dst`.
+void copyStep(const std::vector<int64_t> &src, std::vector<int64_t> &dst,
+              const CopyStep &step) {
+  ASSERT_EQ(step.src.shape, step.dst.shape);
+  forEach(step.src.shape, [&](const Shape &idx) {
+    dst[offsetIn(step.dst, idx)] = src[offsetIn(step.src, idx)];
+  });
+}
+
+Resolved resolved(const Op &op, const Shape &inShape, int64_t rank) {
+  Result<Resolved> res = resolve(op, inShape, rank);
+  EXPECT_TRUE(res) << res.error();
+  return *res;
+}
+
 /// Runs the all-to-all of `planAllToAll` on every rank of a simulated group,
 /// with tensors holding global ids, and checks each output against the rule.
 void checkAllToAll(const Shape &base, int64_t s, int64_t g,
                    const std::vector<int64_t> &scatterSizes,
                    const std::vector<int64_t> &gatherSizes) {
-  int64_t p = static_cast<int64_t>(scatterSizes.size());
-  int64_t rankDim = static_cast<int64_t>(base.size());
+  auto p = static_cast<int64_t>(scatterSizes.size());
+  auto rankDim = static_cast<int64_t>(base.size());
+  Op op = allToAllOp({0}, s, g, scatterSizes, gatherSizes);
+  op.gridShape = {p};
   // Rank q's input: shape base with [s] = S and [g] = gatherSizes[q]; element
   // value encodes (q, multi-index) so that every element is unique.
-  auto inShape = [&](int64_t q) {
-    Shape sh = base;
-    sh[s] = sum(scatterSizes);
-    sh[g] = gatherSizes[q];
-    return sh;
-  };
   auto encode = [&](int64_t q, const Shape &idx) {
     int64_t v = q;
     for (int64_t d = 0; d < rankDim; ++d)
       v = v * 1000 + idx[d];
     return v;
   };
-  auto forEach = [](const Shape &shape, auto fn) {
-    Shape idx(shape.size(), 0);
-    int64_t n = numElements(shape);
-    for (int64_t e = 0; e < n; ++e) {
-      fn(idx);
-      for (size_t d = shape.size(); d-- > 0;) {
-        if (++idx[d] < shape[d])
-          break;
-        idx[d] = 0;
-      }
-    }
-  };
-  auto read = [](const std::vector<int64_t> &buf, const StridedBlock &b,
-                 const Shape &idx) {
-    int64_t off = b.offset;
-    for (size_t d = 0; d < idx.size(); ++d)
-      off += idx[d] * b.strides[d];
-    return buf[off];
-  };
   std::vector<std::vector<int64_t>> inputs(p);
+  std::vector<Resolved> res;
   std::vector<AllToAllPlan> plans;
   for (int64_t q = 0; q < p; ++q) {
-    Shape sh = inShape(q);
+    Shape sh = base;
+    sh[s] = sum(scatterSizes);
+    sh[g] = gatherSizes[q];
     inputs[q].resize(numElements(sh));
     StridedBlock all = denseBlock(sh);
     forEach(sh, [&](const Shape &idx) {
-      int64_t off = 0;
-      for (size_t d = 0; d < idx.size(); ++d)
-        off += idx[d] * all.strides[d];
-      inputs[q][off] = encode(q, idx);
+      inputs[q][offsetIn(all, idx)] = encode(q, idx);
     });
-    plans.push_back(
-        planAllToAll(sh, denseStrides(sh), s, g, scatterSizes, gatherSizes, q));
+    res.push_back(resolved(op, sh, q));
+    plans.push_back(planAllToAll(res.back(), denseStrides(sh),
+                                 denseStrides(res.back().outShape)));
   }
   for (int64_t r = 0; r < p; ++r) {
     const AllToAllPlan &plan = plans[r];
-    std::vector<int64_t> out(numElements(plan.outShape), -1);
+    std::vector<int64_t> out(numElements(res[r].outShape), -1);
     for (int64_t q = 0; q < p; ++q) {
       // Peer q packs its block for r in row-major order; r unpacks it.
-      const StridedBlock &src = plans[q].send[r];
-      const StridedBlock &dst = plan.recv[q];
-      ASSERT_EQ(src.shape, dst.shape);
       EXPECT_EQ(plans[q].sendCounts[r], plan.recvCounts[q]);
-      forEach(src.shape, [&](const Shape &idx) {
-        int64_t off = dst.offset;
-        for (size_t d = 0; d < idx.size(); ++d)
-          off += idx[d] * dst.strides[d];
-        out[off] = read(inputs[q], src, idx);
-      });
+      copyStep(inputs[q], out, {plans[q].send[r], plan.recv[q]});
     }
     // The rule: out[.., j along g, .., i along s, ..] comes from rank q with
     // j in q's gather piece, at scatter index offset(S)[r] + i.
     std::vector<int64_t> gOff = offsetsOf(gatherSizes);
     int64_t sOff = offsetsOf(scatterSizes)[r];
-    StridedBlock outBlock = denseBlock(plan.outShape);
-    forEach(plan.outShape, [&](const Shape &idx) {
+    StridedBlock outBlock = denseBlock(res[r].outShape);
+    forEach(res[r].outShape, [&](const Shape &idx) {
       int64_t q = 0;
       while (idx[g] >= gOff[q] + gatherSizes[q])
         ++q;
       Shape srcIdx = idx;
       srcIdx[g] -= gOff[q];
       srcIdx[s] += sOff;
-      EXPECT_EQ(read(out, outBlock, idx), encode(q, srcIdx));
+      EXPECT_EQ(out[offsetIn(outBlock, idx)], encode(q, srcIdx));
     });
   }
 }
@@ -350,19 +403,17 @@ void checkAllToAll(const Shape &base, int64_t s, int64_t g,
 TEST(AllToAllPlan, RandomizedAgainstRule) {
   std::mt19937_64 rng(6);
   for (int iter = 0; iter < 400; ++iter) {
-    int64_t rank = 1 + rng() % 4, p = 1 + rng() % 5;
+    int64_t rank = 2 + rng() % 3, p = 1 + rng() % 5;
     Shape base(rank);
     for (int64_t &d : base)
       d = 1 + rng() % 3;
-    if (rank == 1)
-      continue; // Needs two distinct dims.
     int64_t s = rng() % rank, g = rng() % rank;
     if (s == g)
       g = (s + 1) % rank;
-    std::vector<int64_t> scatterSizes = splitSizes(rng() % 9, p);
+    std::vector<int64_t> scatterSizes = split(rng() % 9, p);
     std::vector<int64_t> gatherSizes(p);
     if (rng() % 2)
-      gatherSizes = splitSizes(rng() % 9, p);
+      gatherSizes = split(rng() % 9, p);
     else
       for (int64_t &x : gatherSizes)
         x = rng() % 4; // Variable per-rank lengths.
@@ -371,79 +422,425 @@ TEST(AllToAllPlan, RandomizedAgainstRule) {
 }
 
 TEST(AllToAllPlan, AlignedHasEqualCounts) {
-  AllToAllPlan plan = planAllToAll({8, 6, 2}, denseStrides({8, 6, 2}), 1, 0,
-                                   splitSizes(6, 2), splitSizes(16, 2), 0);
+  Op op = allToAllOp({0}, 1, 0);
+  op.gridShape = {2};
+  AllToAllPlan plan =
+      planAllToAll(resolved(op, {8, 6, 2}, 0), denseStrides({8, 6, 2}),
+                   denseStrides({16, 3, 2}));
   EXPECT_TRUE(plan.equalCounts());
-  EXPECT_EQ(plan.outShape, (Shape{16, 3, 2}));
   AllToAllPlan unaligned =
-      planAllToAll({8, 5, 2}, denseStrides({8, 5, 2}), 1, 0, splitSizes(5, 2),
-                   splitSizes(16, 2), 0);
+      planAllToAll(resolved(op, {8, 5, 2}, 0), denseStrides({8, 5, 2}),
+                   denseStrides({16, 3, 2}));
   EXPECT_FALSE(unaligned.equalCounts());
   EXPECT_EQ(unaligned.sendCounts, (std::vector<int64_t>{48, 32}));
   // Scatter dim 0: each peer's block is one contiguous run of the input.
-  AllToAllPlan outer = planAllToAll({6, 4}, denseStrides({6, 4}), 0, 1,
-                                    splitSizes(6, 3), splitSizes(12, 3), 1);
+  Op outerOp = allToAllOp({0}, 0, 1);
+  outerOp.gridShape = {3};
+  AllToAllPlan outer =
+      planAllToAll(resolved(outerOp, {6, 4}, 1), denseStrides({6, 4}),
+                   denseStrides({2, 12}));
   for (const StridedBlock &b : outer.send)
     EXPECT_TRUE(b.isContiguous());
   EXPECT_FALSE(outer.recv[1].isContiguous());
 }
 
-TEST(SplitGatherPlan, RoundTripsEveryMap) {
-  std::mt19937_64 rng(7);
-  for (int iter = 0; iter < 300; ++iter) {
-    int64_t p = 1 + rng() % 4;
-    Shape shape = {1 + static_cast<int64_t>(rng() % 3), 0,
-                   1 + static_cast<int64_t>(rng() % 3)};
-    ShardMap map;
-    switch (iter % 4) {
-    case 0:
-      map = evenShardMap(rng() % 11, p);
-      break;
-    case 1:
-      map = zigzagShardMap(2 * p * (rng() % 3), p);
-      break;
-    case 2:
-      map = packedShardMap(
-          {static_cast<int64_t>(rng() % 7), static_cast<int64_t>(rng() % 7)},
-          p);
-      break;
-    default:
-      map = hybridShardMap(zigzagShardMap(4 * (rng() % 3), 2), p);
-      break;
+//===----------------------------------------------------------------------===//
+// The resolver against an independent global-view reference
+//===----------------------------------------------------------------------===//
+
+/// The global indices of dim `d` that group rank `r` holds, computed the
+/// seeds' way on index vectors (no Layout call but the split rule's sizes,
+/// which the tests above check against the seeds).
+std::vector<int64_t> referencePart(const Distribution &dist, int64_t n,
+                                   int64_t outer, int64_t inner, int64_t r) {
+  std::vector<int64_t> all = iota(n);
+  int64_t ro = r / inner, ri = r % inner;
+  std::vector<int64_t> part;
+  switch (dist.kind) {
+  case DistKind::Even:
+    part = splitPart(all, calSplitSizes(n, outer), ro);
+    break;
+  case DistKind::Sizes:
+    return splitPart(all, dist.values, r);
+  case DistKind::Zigzag:
+    part = outer == 1 ? all : zigzagPart(all, outer, ro);
+    break;
+  case DistKind::Packed: {
+    int64_t start = 0;
+    for (int64_t len : dist.values) {
+      std::vector<int64_t> seq =
+          splitPart(iota(len, start), calSplitSizes(len, outer), ro);
+      part.insert(part.end(), seq.begin(), seq.end());
+      start += len;
     }
-    shape[1] = map.globalSize;
-    std::vector<int64_t> global(numElements(shape));
-    for (size_t i = 0; i < global.size(); ++i)
-      global[i] = static_cast<int64_t>(i);
-    auto copy = [](const std::vector<int64_t> &src, std::vector<int64_t> &dst,
-                   const CopyStep &step) {
-      const Shape &sh = step.src.shape;
-      for (int64_t a = 0; a < sh[0]; ++a)
-        for (int64_t b = 0; b < sh[1]; ++b)
-          for (int64_t c = 0; c < sh[2]; ++c)
-            dst[step.dst.offset + a * step.dst.strides[0] +
-                b * step.dst.strides[1] + c * step.dst.strides[2]] =
-                src[step.src.offset + a * step.src.strides[0] +
-                    b * step.src.strides[1] + c * step.src.strides[2]];
-    };
-    // Split on every rank, concatenate in rank order, gather back.
-    std::vector<int64_t> recv;
-    for (int64_t r = 0; r < map.numRanks(); ++r) {
-      Shape local = shape;
-      local[1] = map.localSize(r);
-      std::vector<int64_t> part(numElements(local), -1);
-      for (const CopyStep &step :
-           planSplit(shape, denseStrides(shape), 1, map, r))
-        copy(global, part, step);
-      recv.insert(recv.end(), part.begin(), part.end());
-    }
-    GatherPlan plan = planGather(shape, 1, map);
-    EXPECT_EQ(sum(plan.recvCounts), static_cast<int64_t>(recv.size()));
-    std::vector<int64_t> back(global.size(), -1);
-    for (const CopyStep &step : plan.unpack)
-      copy(recv, back, step);
-    EXPECT_EQ(back, global);
+    break;
   }
+  }
+  auto len = static_cast<int64_t>(part.size());
+  return splitPart(part, calSplitSizes(len, inner), ri);
+}
+
+/// A random valid distribution of a dim of length about `n` over `outer` x
+/// `inner` ranks; returns the global length it distributes.
+int64_t randomDist(std::mt19937_64 &rng, Distribution &dist, int64_t p,
+                   int64_t outer, bool twoLevel) {
+  dist = Distribution();
+  dist.kind = static_cast<DistKind>(rng() % 4);
+  if (dist.kind == DistKind::Sizes && twoLevel)
+    dist.kind = DistKind::Even;
+  if (twoLevel)
+    dist.innerAxes = 1;
+  switch (dist.kind) {
+  case DistKind::Even:
+    return rng() % 13;
+  case DistKind::Sizes:
+    dist.values.resize(p);
+    for (int64_t &v : dist.values)
+      v = rng() % 4;
+    return sum(dist.values);
+  case DistKind::Zigzag:
+    // Lengths a disabled ring (one rank) accepts need not be even.
+    return outer == 1 ? rng() % 7 : 2 * outer * (rng() % 3);
+  case DistKind::Packed:
+    dist.values.resize(rng() % 4);
+    for (int64_t &v : dist.values)
+      v = rng() % 9;
+    return sum(dist.values);
+  }
+  return 0;
+}
+
+TEST(Resolver, SplitAndGatherMatchReferenceOnOrderedGroups) {
+  std::mt19937_64 rng(8);
+  const std::vector<Shape> grids = {{2, 2}, {2, 3}, {2, 2, 2}, {1, 3}, {4}};
+  for (int iter = 0; iter < 600; ++iter) {
+    Shape gridShape = grids[iter % grids.size()];
+    Grid grid = *makeGrid(gridShape);
+    // A random non-empty ordered subset of the axes.
+    std::vector<int64_t> axes;
+    for (int64_t a = 0; a < static_cast<int64_t>(gridShape.size()); ++a)
+      axes.push_back(a);
+    std::shuffle(axes.begin(), axes.end(), rng);
+    axes.resize(1 + rng() % axes.size());
+    bool twoLevel = axes.size() > 1 && rng() % 2;
+    Group group = *makeGroup(grid, axes, twoLevel ? 1 : 0);
+    Distribution dist;
+    int64_t n = randomDist(rng, dist, group.size, group.outerSize, twoLevel);
+    Shape global = {2, n, 3};
+    Op split;
+    split.kind = OpKind::Split;
+    split.gridShape = gridShape;
+    split.axes = axes;
+    split.scatter = {1, dist};
+    Op gather = split;
+    gather.kind = OpKind::Gather;
+    gather.scatter = Move();
+    gather.gather = {1, dist};
+    if (dist.kind == DistKind::Even || dist.kind == DistKind::Zigzag)
+      gather.gather.dist.length = n;
+
+    std::vector<int64_t> data(numElements(global));
+    for (size_t i = 0; i < data.size(); ++i)
+      data[i] = static_cast<int64_t>(i);
+    // Every grid rank splits; the members of one group then gather.
+    std::vector<std::vector<int64_t>> locals(group.size);
+    std::vector<Shape> localShapes(group.size);
+    for (int64_t r = 0; r < group.size; ++r) {
+      Resolved res = resolved(split, global, r);
+      std::vector<int64_t> ref =
+          referencePart(dist, n, group.outerSize, group.innerSize, r);
+      ASSERT_EQ(res.outShape[1], static_cast<int64_t>(ref.size()));
+      locals[r].assign(numElements(res.outShape), -1);
+      for (const CopyStep &step :
+           planSplit(res, denseStrides(global), denseStrides(res.outShape)))
+        copyStep(data, locals[r], step);
+      // Element (a, j, c) of the local tensor is global (a, ref[j], c).
+      forEach(res.outShape, [&](const Shape &idx) {
+        Shape g = {idx[0], ref[idx[1]], idx[2]};
+        EXPECT_EQ(locals[r][offsetIn(denseBlock(res.outShape), idx)],
+                  offsetIn(denseBlock(global), g));
+      });
+      localShapes[r] = res.outShape;
+      Result<Shape> inferred = inferShape(split, global);
+      ASSERT_TRUE(inferred) << inferred.error();
+      EXPECT_EQ((*inferred)[1],
+                res.scatterMap.isUniform() ? res.outShape[1] : kDynamic);
+    }
+    for (int64_t r = 0; r < group.size; ++r) {
+      Resolved res = resolved(gather, localShapes[r], r);
+      ASSERT_EQ(res.outShape, global);
+      GatherPlan plan =
+          planGather(res, denseStrides(localShapes[r]), denseStrides(global));
+      std::vector<int64_t> out(data.size(), -1);
+      for (int64_t q = 0; q < group.size; ++q) {
+        EXPECT_EQ(plan.recvCounts[q], numElements(localShapes[q]));
+        for (const CopyStep &step : plan.unpack[q])
+          copyStep(locals[q], out, step);
+      }
+      EXPECT_EQ(out, data);
+    }
+    // The adjoint of the split is this gather, and of the gather the split.
+    Result<Op> adj = adjointOp(split, global, 0, GradScale::Up);
+    ASSERT_TRUE(adj) << adj.error();
+    EXPECT_EQ(encodeOp(*adj), [&] {
+      Op g = gather;
+      g.scale = GradScale::Up;
+      return encodeOp(g);
+    }());
+  }
+}
+
+TEST(Resolver, GroupRankFollowsListedAxisOrder) {
+  // On a 2x3 grid, group ["b", "a"] = axes {1, 0}: rank (a, b) has group
+  // rank b * 2 + a, and holds that piece of the split.
+  Op op = splitOp({1, 0}, 0);
+  op.gridShape = {2, 3};
+  Grid grid{{2, 3}};
+  for (int64_t rank = 0; rank < 6; ++rank) {
+    Shape c = grid.coords(rank);
+    int64_t groupRank = grid.groupRank(rank, {1, 0});
+    EXPECT_EQ(groupRank, c[1] * 2 + c[0]);
+    Resolved res = resolved(op, {12}, groupRank);
+    EXPECT_EQ(res.scatterMap.pieces[groupRank], (Pieces{{2 * groupRank, 2}}));
+  }
+}
+
+TEST(Resolver, InferShapeMarksRankDependentAndDynamicDims) {
+  Op a2a = allToAllOp({0}, 2, 1);
+  a2a.gridShape = {4};
+  EXPECT_EQ(*inferShape(a2a, {2, 3, 8, 5}), (Shape{2, 12, 2, 5}));
+  EXPECT_EQ(*inferShape(a2a, {2, kDynamic, 6, 5}),
+            (Shape{2, kDynamic, kDynamic, 5}));
+  Op uneven = allToAllOp({0}, 2, 1, {}, {}, 10);
+  uneven.gridShape = {4};
+  EXPECT_EQ(*inferShape(uneven, {2, kDynamic, 6, 5}),
+            (Shape{2, 10, kDynamic, 5}));
+  EXPECT_EQ(inferShape(uneven, {2, 3, 6, 5}).error(),
+            "input dim 1 has static size 3 but the ranks hold [3, 3, 2, 2], "
+            "so it must be dynamic");
+  Op runtime = uneven;
+  runtime.gather.dist.length = kRuntimeLength;
+  EXPECT_EQ(*inferShape(runtime, {2, 3, 8, 5}), (Shape{2, kDynamic, 2, 5}));
+  Op sizes = splitOp({0}, 0, {2, 2, 2, 2});
+  sizes.gridShape = {4};
+  EXPECT_EQ(*inferShape(sizes, {kDynamic}), (Shape{2}));
+  Op hybrid = hybridGatherOp({0}, {1}, 0);
+  hybrid.gridShape = {2, 3};
+  EXPECT_EQ(*inferShape(hybrid, {4}), (Shape{24}));
+  EXPECT_EQ(inferShape(hybrid, {1}).error(),
+            "dim 0: input size 1 gathers to 6: zigzag length 6 is not a "
+            "multiple of 2 * 2 = 4");
+  EXPECT_EQ(inferShape(hybrid, {int64_t(1) << 62, kDynamic}).error(),
+            "the input shape [4611686018427387904, ?] has more than 2^59 "
+            "elements");
+  // A ring of one rank is disabled.
+  Op noRing = hybridSplitOp({0}, {1}, 0);
+  noRing.gridShape = {1, 3};
+  EXPECT_EQ(*inferShape(noRing, {7}), (Shape{kDynamic}));
+  EXPECT_EQ(resolved(noRing, {7}, 0).outShape, (Shape{3}));
+}
+
+TEST(Resolver, ErrorsNameTheValues) {
+  auto error = [](Op op, const Shape &in, int64_t rank = 0) {
+    return resolve(op, in, rank).error();
+  };
+  Op split = splitOp({0}, 1);
+  split.gridShape = {2};
+  EXPECT_EQ(error(split, {4, 4}, 2),
+            "group rank 2 is out of range for a group of 2 ranks");
+  EXPECT_EQ(error(split, {4}), "dim 1 is out of range for a tensor of rank 1");
+  EXPECT_EQ(error(split, {1, 2, 3, 4, 5, 6, 7}),
+            "the input has rank 7 but ranks 1 to 6 are supported");
+  EXPECT_EQ(error(split, {int64_t(1) << 62, 4}),
+            "the input shape [4611686018427387904, 4] has more than 2^59 "
+            "elements");
+  Op gather = gatherOp({0}, 0, {int64_t(1) << 62, int64_t(1) << 62});
+  gather.gridShape = {2};
+  EXPECT_EQ(error(gather, {int64_t(1) << 58}),
+            "dim 0: sizes [4611686018427387904, 4611686018427387904] overflow "
+            "int64 when summed");
+  Op times = gatherOp({0}, 0);
+  times.gridShape = {64};
+  EXPECT_EQ(error(times, {int64_t(1) << 58}),
+            "dim 0: size 288230376151711744 times 64 ranks overflows int64");
+  times.gridShape = {4};
+  EXPECT_EQ(error(times, {int64_t(1) << 58}),
+            "the output shape [1152921504606846976] has more than 2^59 "
+            "elements");
+  Op bigGrid = splitOp({0}, 0);
+  bigGrid.gridShape = {3, 6148914691236517206};
+  EXPECT_EQ(error(bigGrid, {4}), "grid [3, 6148914691236517206] has more "
+                                 "than 2147483647 ranks");
+  bigGrid.gridShape = Shape(17, 1);
+  EXPECT_EQ(error(bigGrid, {4}),
+            "grid [1, 1, 1, 1, 1, 1, 1, 1, ..., 1, 1, 1, 1, 1, 1, 1, 1] (17 "
+            "entries) has 17 axes but 1 to 16 are supported");
+  Op packed = packedGatherOp({0}, 0, {5, -4});
+  packed.gridShape = {2};
+  EXPECT_EQ(error(packed, {1}),
+            "dim 0: sequence lengths [5, -4] contain a negative length -4");
+  Op a2a = allToAllOp({0}, 1, 1);
+  a2a.gridShape = {2};
+  EXPECT_EQ(error(a2a, {4, 4}), "scatter dim and gather dim are both 1");
+  a2a = allToAllOp({0}, 0, 1, {}, {3, 1});
+  a2a.gridShape = {2};
+  EXPECT_EQ(error(a2a, {4, 2}, 0),
+            "input dim 1 has size 2 on rank 0 but its piece of 4 by explicit "
+            "sizes over 2 ranks is 3 (pieces [3, 1])");
+  a2a.scale = GradScale::Up;
+  EXPECT_EQ(error(a2a, {4, 3}),
+            "an all_to_all takes no gradient scale (its adjoint is an "
+            "all_to_all)");
+  Op zigzagA2a = allToAllOp({0}, 0, 1);
+  zigzagA2a.gridShape = {2};
+  zigzagA2a.scatter.dist.kind = DistKind::Zigzag;
+  EXPECT_EQ(error(zigzagA2a, {4, 2}),
+            "scatter dim 0: an all_to_all distributes its dims by the split "
+            "rule or explicit sizes, not by zigzag");
+  Op runtimeSizes = allToAllOp({0}, 0, 1);
+  runtimeSizes.gridShape = {2};
+  runtimeSizes.gather.dist.kind = DistKind::Sizes;
+  EXPECT_EQ(error(runtimeSizes, {4, 2}),
+            "gather dim 1: the sizes are given at run time but none were "
+            "passed");
+}
+
+TEST(Resolver, BuildersKeepInvalidLengthsForTheChecks) {
+  Op gather = gatherOp({0}, 0, {}, -5);
+  gather.gridShape = {2};
+  EXPECT_EQ(resolve(gather, {3}, 0).error(), "dim 0: invalid length -5");
+  // Explicit sizes take no inner axes, whatever the inner axes' size.
+  for (Shape grid : {Shape{2, 1}, Shape{1, 2}}) {
+    Op split = splitOp({0, 1}, 0, {2, 2});
+    split.scatter.dist.innerAxes = 1;
+    split.gridShape = grid;
+    EXPECT_EQ(resolve(split, {4}, 0).error(),
+              "dim 0: explicit sizes give every rank its piece and take no "
+              "inner axes");
+  }
+}
+
+TEST(Names, AreTheDialectNames) {
+  EXPECT_EQ(opName(allToAllOp({0}, 0, 1)), "all_to_all");
+  EXPECT_EQ(opName(splitOp({0}, 0)), "split");
+  EXPECT_EQ(opName(gatherOp({0}, 0)), "gather");
+  EXPECT_EQ(opName(zigzagSplitOp({0}, 0)), "zigzag_split");
+  EXPECT_EQ(opName(zigzagGatherOp({0}, 0)), "zigzag_gather");
+  EXPECT_EQ(opName(packedSplitOp({0}, 0, {})), "packed_split");
+  EXPECT_EQ(opName(packedGatherOp({0}, 0, {})), "packed_gather");
+  EXPECT_EQ(opName(hybridSplitOp({0}, {1}, 0)), "hybrid_split");
+  EXPECT_EQ(opName(hybridGatherOp({0}, {1}, 0)), "hybrid_gather");
+  EXPECT_EQ(opName(hybridPackedSplitOp({0}, {1}, 0, {})),
+            "hybrid_packed_split");
+  EXPECT_EQ(opName(hybridPackedGatherOp({0}, {1}, 0, {})),
+            "hybrid_packed_gather");
+}
+
+TEST(Descriptor, RoundTripsAndFillsRunTimeSlots) {
+  Op op = hybridPackedGatherOp({2, 0}, {1}, 3, {5, 4}, GradScale::Down);
+  op.gridShape = {2, 3, 2};
+  std::vector<int64_t> words = encodeOp(op);
+  Result<Op> back = decodeOp(words.data(), static_cast<int64_t>(words.size()));
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(encodeOp(*back), words);
+
+  Op a2a = allToAllOp({1, 0}, 2, 1);
+  a2a.gridShape = {2, 2};
+  a2a.scatter.dist.kind = DistKind::Sizes; // Given at run time.
+  a2a.gather.dist.length = kRuntimeLength;
+  words = encodeOp(a2a);
+  const int64_t lens[] = {1, 2, 3, 4};
+  CallOperands operands;
+  operands.scatterValues = lens;
+  operands.numScatterValues = 4;
+  operands.length = 9;
+  back = decodeOp(words.data(), static_cast<int64_t>(words.size()), operands);
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(back->scatter.dist.values, (std::vector<int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(back->gather.dist.length, 9);
+  EXPECT_EQ(decodeOp(words.data(), static_cast<int64_t>(words.size())).error(),
+            "the scatter sizes are given at run time but the call passes none");
+  operands.length = -1;
+  EXPECT_EQ(decodeOp(words.data(), static_cast<int64_t>(words.size()), operands)
+                .error(),
+            "the gather length is given at run time but the call passes -1");
+  Op plain = allToAllOp({0}, 0, 1);
+  plain.gridShape = {2};
+  std::vector<int64_t> plainWords = encodeOp(plain);
+  CallOperands stray;
+  stray.length = 9;
+  EXPECT_EQ(decodeOp(plainWords.data(), static_cast<int64_t>(plainWords.size()),
+                     stray)
+                .error(),
+            "the call passes the length 9 but the descriptor does not take "
+            "one");
+  // Truncated, corrupted and padded descriptors are errors, never reads past
+  // the end.
+  for (int64_t n = 0; n < static_cast<int64_t>(words.size()); ++n)
+    EXPECT_FALSE(decodeOp(words.data(), n, operands));
+  std::vector<int64_t> bad = encodeOp(op);
+  bad[1] = 7;
+  EXPECT_EQ(decodeOp(bad.data(), static_cast<int64_t>(bad.size())).error(),
+            "the descriptor's op kind code 7 is not one of 0 to 2");
+  bad = encodeOp(op);
+  bad[3] = int64_t(1) << 40; // The grid's axis count.
+  EXPECT_EQ(decodeOp(bad.data(), static_cast<int64_t>(bad.size())).error(),
+            "the descriptor's grid shape count 1099511627776 exceeds the 19 "
+            "words left");
+  bad = encodeOp(op);
+  bad.push_back(0);
+  EXPECT_EQ(decodeOp(bad.data(), static_cast<int64_t>(bad.size())).error(),
+            "the op descriptor has words past its end");
+
+  Shape grid;
+  std::vector<int64_t> axes;
+  std::vector<int64_t> group = encodeGroup({2, 3}, {1, 0});
+  ASSERT_TRUE(decodeGroup(group.data(), static_cast<int64_t>(group.size()),
+                          grid, axes));
+  EXPECT_EQ(grid, (Shape{2, 3}));
+  EXPECT_EQ(axes, (std::vector<int64_t>{1, 0}));
+}
+
+TEST(Descriptor, MutatedDescriptorsNeverCrash) {
+  // Random words in random slots of valid descriptors, decoded and resolved
+  // on random shapes: every outcome is a value or an error message (the
+  // sanitizer build checks that nothing reads out of bounds or overflows).
+  std::mt19937_64 rng(9);
+  const std::vector<Op> ops = {
+      allToAllOp({1, 0}, 2, 1, {}, {}, 10), splitOp({0}, 0, {3, 1}),
+      hybridPackedGatherOp({0}, {1}, 0, {5, 4}), zigzagGatherOp({1}, 1),
+      hybridSplitOp({1}, {0}, 1)};
+  const int64_t special[] = {
+      0, 1, 2, -1, -2, int64_t(1) << 62, -(int64_t(1) << 62), kDynamic, 3, 17};
+  int64_t decoded = 0, resolvedOk = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    Op op = ops[iter % ops.size()];
+    op.gridShape = {2, 2};
+    std::vector<int64_t> words = encodeOp(op);
+    for (int m = 0, n = 1 + rng() % 3; m < n; ++m)
+      words[rng() % words.size()] =
+          rng() % 2 ? special[rng() % 10] : static_cast<int64_t>(rng() % 9);
+    Result<Op> back =
+        decodeOp(words.data(), static_cast<int64_t>(words.size()));
+    if (!back) {
+      EXPECT_FALSE(back.error().empty());
+      continue;
+    }
+    ++decoded;
+    Shape in(1 + rng() % 3);
+    for (int64_t &d : in)
+      d = rng() % 2 ? special[rng() % 10] : static_cast<int64_t>(rng() % 9);
+    Result<Resolved> res = resolve(*back, in, rng() % 5);
+    Result<Shape> shape = inferShape(*back, in);
+    resolvedOk += static_cast<bool>(res);
+    if (!res)
+      EXPECT_FALSE(res.error().empty());
+    if (!shape)
+      EXPECT_FALSE(shape.error().empty());
+  }
+  // The mutations leave many descriptors valid, and some resolve.
+  EXPECT_GT(decoded, 1000);
+  EXPECT_GT(resolvedOk, 10);
 }
 
 } // namespace

@@ -12,21 +12,37 @@ include "mlir/Pass/PassBase.td"
 def ConvertSeqParToRuntime : Pass<"seqpar-to-runtime", "mlir::ModuleOp"> {
   let summary = "Lower seqpar ops to calls of libseqpar_runtime";
   let description = [{
-    Replaces every seqpar op on tensors by a call of the runtime's C ABI at
-    the tensor boundary: the input becomes a read-only buffer
-    (`bufferization.to_buffer`), the output is allocated once with
-    `memref.alloc` in the op's result shape (the rank-dependent sizes come
-    from `seqpar_rt_group_rank` and `seqpar_rt_split_size`, from Layout tables
-    computed at compile time, or from `seqpar_rt_local_length`), both are
-    cast to unranked memrefs, the runtime entry point is called, and the
-    result is `bufferization.to_tensor` of the output. One-Shot Bufferize then
-    removes the boundary ops. Output allocations carry the marker
-    `seqpar.output`, which `seqpar-free-outputs` uses and removes.
+    Replaces every seqpar op on tensors by calls of the runtime's C ABI at
+    the tensor boundary, one pattern per op (`populateSeqParToRuntimePatterns`
+    in `seqpar/Conversion/SeqParToRuntime/SeqParToRuntime.h`): the input
+    becomes a read-only buffer (`bufferization.to_buffer`), the output is
+    allocated once with `memref.alloc` in the op's result shape, both are
+    cast to unranked memrefs, the runtime is called, and the result is
+    `bufferization.to_tensor` of the output. One-Shot Bufferize then removes
+    the boundary ops. Output allocations carry the marker `seqpar.output`,
+    which `seqpar-free-outputs` uses and removes.
+
+    Every collective that moves data (all_to_all, split and gather in all
+    their distributions, the hybrid ones included) calls `seqpar_rt_run`
+    with its op model encoded as a descriptor (`layout::encodeOp`, a
+    constant `memref.global` per distinct descriptor, read once per
+    function), its lengths tensors as the run-time size lists and a dynamic
+    gather size as the run-time length. The runtime resolves every size
+    from the descriptor with the Layout library; when the result type leaves
+    a dim dynamic, one `seqpar_rt_output_shape` query before the allocation
+    gives it. `exchange_lengths` calls `seqpar_rt_exchange_lengths` and
+    `group_rank` calls `seqpar_rt_group_rank`, both with their group's
+    descriptor (`layout::encodeGroup`); `group_size` becomes a constant.
+    Groups list their grid axes in any order, and a module may use several
+    grids, all spanning every rank (a 2-D `[dp, cp]` grid beside a 1-D one,
+    say): each descriptor names its grid's shape. An op's `grad_scale` is
+    its adjoint's factor: the op itself runs unscaled.
 
     Unranked memrefs of every element type have the same descriptor, and the
-    runtime takes the element type as a `dtype` code, so one declaration per
-    entry point takes `memref<*xi8>`: data arguments are cast to unranked and
-    renamed to `memref<*xi8>` by a `builtin.unrealized_conversion_cast`, which
+    runtime takes the element type as a `dtype` code (`SEQPAR_DTYPE_*` of
+    `seqpar/Layout/Codes.h`), so one declaration per entry point takes
+    `memref<*xi8>`: data arguments are cast to unranked and renamed to
+    `memref<*xi8>` by a `builtin.unrealized_conversion_cast`, which
     `seqpar-lower-to-llvm` removes after the lowering to LLVM (with
     upstream's reconciliation of unrealized casts).
 
@@ -36,12 +52,11 @@ def ConvertSeqParToRuntime : Pass<"seqpar-to-runtime", "mlir::ModuleOp"> {
     failure it writes the runtime's last error (which names the op, the dims
     and the sizes) to stderr and calls `exit(1)`, so that `mpirun` stops the job.
 
-    The runtime knows one grid: every collective of the module must run on
-    grids of one shape. When `init-function` names a function of the module
-    that has a body, `seqpar_rt_init` with that shape is called at its entry
-    and `seqpar_rt_finalize` before each of its returns; otherwise the
-    program calls them itself. The runtime orders a group's ranks by
-    increasing grid axis, so a group must list its axes in grid order.
+    When `init-function` names a function of the module that has a body,
+    `seqpar_rt_init` is called at its entry with the shape of the grid of the
+    module's first collective (else of its first grid) and
+    `seqpar_rt_finalize` before each of its returns; otherwise the program
+    calls them itself.
 
     With `fuse-permutes`, `linalg.transpose` ops (and `linalg.generic` ops
     that only permute) feeding a collective, and a chain of them consuming
@@ -63,7 +78,7 @@ def ConvertSeqParToRuntime : Pass<"seqpar-to-runtime", "mlir::ModuleOp"> {
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::cf::ControlFlowDialect", "::mlir::func::FuncDialect",
     "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect"
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 
@@ -109,6 +124,10 @@ def SeqParLowerToLLVM : Pass<"seqpar-lower-to-llvm", "mlir::ModuleOp"> {
        `llvm.mlir.poison`) per function, at its entry: upstream's lowering
        of each allocation and descriptor creates its own, a third of the
        ops of a collective.
+    6. One `llvm.extractvalue` per function of each field of a value
+       defined at its entry: every call passes an unranked memref as two
+       scalars extracted at the call, and the descriptors and lists that
+       every collective passes are made once, at the entry.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

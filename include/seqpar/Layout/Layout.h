@@ -1,10 +1,10 @@
-//===- Layout.h - Shard arithmetic of sequence parallelism -------*- C++
-//-*-===//
+//===- Layout.h - Shard arithmetic of sequence parallelism ------*- C++ -*-===//
 //
-// The single source of truth for every size and offset in seqpar: the split
-// rule, zigzag chunk maps, packed-sequence tables, grid rank maps, and the
-// block plans of the collectives. Pure C++17; used by the compiler on static
-// shapes and by the runtime on dynamic ones.
+// The single source of truth for every size and offset in seqpar: the limits,
+// checked int64 arithmetic, the split rule, shard maps, grid rank maps and
+// strided blocks. The op model and its resolver (OpModel.h) build on it. Pure
+// C++17; used by the compiler on static shapes and by the runtime on dynamic
+// ones. Nothing here asserts or aborts: what can fail returns a Result.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +12,10 @@
 #define SEQPAR_LAYOUT_LAYOUT_H
 
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace seqpar::layout {
@@ -20,45 +23,86 @@ namespace seqpar::layout {
 using Shape = std::vector<int64_t>;
 
 //===----------------------------------------------------------------------===//
+// Limits, shared by the compiler and the runtime
+//===----------------------------------------------------------------------===//
+
+/// Tensor ranks 1 to kMaxTensorRank.
+constexpr int64_t kMaxTensorRank = 6;
+/// Grids of 1 to kMaxGridAxes axes.
+constexpr int64_t kMaxGridAxes = 16;
+/// Ranks of a grid (a communicator holds at most INT32_MAX).
+constexpr int64_t kMaxGridRanks = std::numeric_limits<int32_t>::max();
+/// Ranks of a group.
+constexpr int64_t kMaxGroupSize = 65536;
+/// Elements of a tensor (so that its byte size fits int64 too).
+constexpr int64_t kMaxElements = int64_t(1) << 59;
+/// A dim whose size is not known statically (MLIR's ShapedType::kDynamic).
+constexpr int64_t kDynamic = std::numeric_limits<int64_t>::min();
+
+//===----------------------------------------------------------------------===//
+// Results and checked arithmetic
+//===----------------------------------------------------------------------===//
+
+/// An error: a lower-case message naming the values, without a period.
+struct Error {
+  std::string message;
+};
+
+/// A value or an Error.
+template <typename T> class [[nodiscard]] Result {
+public:
+  Result(T value) : value_(std::move(value)) {}
+  Result(Error error) : error_(std::move(error.message)), failed_(true) {}
+
+  explicit operator bool() const { return !failed_; }
+  const T &operator*() const { return value_; }
+  T &operator*() { return value_; }
+  const T *operator->() const { return &value_; }
+  T *operator->() { return &value_; }
+  /// The message; empty on success.
+  const std::string &error() const { return error_; }
+
+private:
+  T value_{};
+  std::string error_;
+  bool failed_ = false;
+};
+
+std::optional<int64_t> checkedAdd(int64_t a, int64_t b);
+std::optional<int64_t> checkedMul(int64_t a, int64_t b);
+/// Sum of `values`; an error naming `what` and the values on overflow.
+Result<int64_t> checkedSum(const std::vector<int64_t> &values,
+                           const char *what);
+/// Elements of a tensor of `shape`: every dim at least 0, the product at
+/// most kMaxElements.
+Result<int64_t> elementCount(const Shape &shape);
+
+//===----------------------------------------------------------------------===//
 // The split rule
 //===----------------------------------------------------------------------===//
 
 /// Size of part `idx` when `n` is split into `parts`: n / parts, plus one for
-/// the first n % parts parts.
+/// the first n % parts parts. Total: n >= 0, parts >= 1 and idx in
+/// [0, parts) are the caller's to check (resolve does); other arguments give
+/// 0, never undefined behaviour.
 int64_t splitSize(int64_t n, int64_t parts, int64_t idx);
-/// Sum of the sizes of the parts before `idx`.
+/// Sum of the sizes of the parts before `idx` (idx in [0, parts]).
 int64_t splitOffset(int64_t n, int64_t parts, int64_t idx);
-/// All `parts` sizes of the split of `n`.
-std::vector<int64_t> splitSizes(int64_t n, int64_t parts);
-/// Exclusive prefix sums: offsets[i] = sizes[0] + ... + sizes[i-1].
+/// All `parts` sizes of the split of `n` (cal_split_sizes of the seeds);
+/// n >= 0 and parts in [1, kMaxGroupSize].
+Result<std::vector<int64_t>> splitSizes(int64_t n, int64_t parts);
+/// Exclusive prefix sums of sizes whose sum is known not to overflow.
 std::vector<int64_t> offsetsOf(const std::vector<int64_t> &sizes);
-/// Sum of `values`.
-int64_t sum(const std::vector<int64_t> &values);
 /// True when every entry of `values` is the same (or there are none).
 bool allEqual(const std::vector<int64_t> &values);
-/// Product of `shape` (1 for rank 0).
+/// Product of a shape already checked by elementCount (1 for rank 0).
 int64_t numElements(const Shape &shape);
 /// Row-major strides of a dense `shape`, in elements.
 Shape denseStrides(const Shape &shape);
 
-/// Renders `values` as "[a, b, c]" for diagnostics.
+/// Renders `values` as "[a, b, c]" for diagnostics (kDynamic as "?"); long
+/// lists keep their first and last entries.
 std::string str(const std::vector<int64_t> &values);
-
-//===----------------------------------------------------------------------===//
-// Validation. Each returns an empty string when the arguments are valid and
-// otherwise a lower-case message naming the values, without a period, which
-// the dialect verifiers and the runtime prefix with the op name.
-//===----------------------------------------------------------------------===//
-
-/// `sizes` must have `parts` non-negative entries summing to `n`.
-std::string checkSizes(const std::vector<int64_t> &sizes, int64_t n,
-                       int64_t parts);
-/// A zigzag split of `n` over `parts` ranks needs n % (2 * parts) == 0.
-std::string checkZigzag(int64_t n, int64_t parts);
-/// Packed sequence lengths must be non-negative and sum to `n`.
-std::string checkSeqLens(const std::vector<int64_t> &seqLens, int64_t n);
-/// A tensor dim index must lie in [0, rank).
-std::string checkDim(int64_t dim, int64_t rank, const char *what);
 
 //===----------------------------------------------------------------------===//
 // Shard maps: which global intervals of a dim each rank holds, in local order
@@ -97,23 +141,10 @@ struct ShardMap {
   bool tilesExactly() const;
 };
 
-/// Split by `sizes` (one entry per rank), in rank order.
-ShardMap explicitShardMap(const std::vector<int64_t> &sizes);
-/// Split of `n` over `parts` ranks by the split rule.
-ShardMap evenShardMap(int64_t n, int64_t parts);
-/// Zigzag (load-balanced ring) split: `n` = 2 * parts * c, rank r holds chunks
-/// r and 2 * parts - 1 - r. Precondition: checkZigzag(n, parts) is empty.
-ShardMap zigzagShardMap(int64_t n, int64_t parts);
-/// Packed sequences: each sequence is split by the split rule; rank r holds its
-/// piece of every sequence, in sequence order.
-ShardMap packedShardMap(const std::vector<int64_t> &seqLens, int64_t parts);
-/// Hybrid ring x Ulysses: `ring` map first, then the split rule over `ulysses`
-/// on each ring rank's local length. Group rank = ringRank * ulysses + uRank.
-ShardMap hybridShardMap(const ShardMap &ring, int64_t ulysses);
-
-/// The [parts, numSeqs] table of packedShardMap's piece sizes
-/// (cal_split_sizes_multi of the seeds).
-std::vector<std::vector<int64_t>>
+/// The [parts, numSeqs] table of the pieces of packed sequences split by the
+/// split rule (cal_split_sizes_multi of the seeds): lengths not negative,
+/// parts in [1, kMaxGroupSize].
+Result<std::vector<std::vector<int64_t>>>
 packedSizeTable(const std::vector<int64_t> &seqLens, int64_t parts);
 
 //===----------------------------------------------------------------------===//
@@ -122,7 +153,8 @@ packedSizeTable(const std::vector<int64_t> &seqLens, int64_t parts);
 
 /// A grid of ranks with row-major coordinates (last axis fastest). A group is
 /// a list of distinct axes; the group rank linearizes the coordinates of those
-/// axes row-major in the order listed.
+/// axes row-major in the order listed. The members assume a shape and axes
+/// checked by makeGrid and makeGroup (OpModel.h).
 struct Grid {
   Shape shape;
 
@@ -135,12 +167,10 @@ struct Grid {
   /// group rank.
   std::vector<int64_t> groupMembers(int64_t rank,
                                     const std::vector<int64_t> &axes) const;
-  /// Empty when `axes` are distinct and in range, else a message.
-  std::string checkAxes(const std::vector<int64_t> &axes) const;
 };
 
 //===----------------------------------------------------------------------===//
-// Block plans
+// Strided blocks
 //===----------------------------------------------------------------------===//
 
 /// A strided box of elements: `offset` from a base, `shape`, and `strides`
@@ -160,56 +190,11 @@ struct StridedBlock {
 /// A dense row-major block of `shape` at element offset `offset`.
 StridedBlock denseBlock(const Shape &shape, int64_t offset = 0);
 
-/// The plan of one all-to-all on a rank: for every peer q, the box of the
-/// input sent to q, and the box of the output filled by q's data, with the
-/// counts and displacements of a packed buffer in peer order.
-struct AllToAllPlan {
-  Shape outShape;
-  std::vector<StridedBlock> send; ///< Box of the input sent to peer q.
-  std::vector<StridedBlock> recv; ///< Box of the output received from q.
-  std::vector<int64_t> sendCounts, sendDispls; ///< In elements.
-  std::vector<int64_t> recvCounts, recvDispls; ///< In elements.
-  /// True when every peer sends and receives the same count (the
-  /// alltoall-with-equal-blocks form).
-  bool equalCounts() const;
-};
-
-/// Plans the all-to-all of a tensor of `inShape` (strides `inStrides`) with
-/// scatter dim `s` split by `scatterSizes` and gather dim `g` pieced by
-/// `gatherSizes`, on group rank `rank`. The output is dense row-major, or
-/// strided by `outStrides` when given. Preconditions: s != g, dims in range,
-/// inShape[s] == sum(scatterSizes), inShape[g] == gatherSizes[rank].
-AllToAllPlan planAllToAll(const Shape &inShape, const Shape &inStrides,
-                          int64_t s, int64_t g,
-                          const std::vector<int64_t> &scatterSizes,
-                          const std::vector<int64_t> &gatherSizes, int64_t rank,
-                          const Shape &outStrides = {});
-
 /// One box copied to another of the same shape.
 struct CopyStep {
   StridedBlock src;
   StridedBlock dst;
 };
-
-/// The copies that make rank `rank`'s local tensor from the global tensor of
-/// `globalShape` (strides `globalStrides`) split along `dim` by `map`; the
-/// local tensor is dense.
-std::vector<CopyStep> planSplit(const Shape &globalShape,
-                                const Shape &globalStrides, int64_t dim,
-                                const ShardMap &map, int64_t rank);
-
-/// The gather along `dim` by `map` of local tensors whose other dims are
-/// `localShape` (localShape[dim] is ignored): every rank contributes its whole
-/// dense local tensor, placed one after another in a receive buffer in rank
-/// order (`recvDispls`, `recvCounts`), and `unpack` moves them into the dense
-/// global output.
-struct GatherPlan {
-  Shape outShape;
-  std::vector<int64_t> recvCounts, recvDispls; ///< In elements.
-  std::vector<CopyStep> unpack;                ///< Receive buffer -> output.
-};
-GatherPlan planGather(const Shape &localShape, int64_t dim,
-                      const ShardMap &map);
 
 } // namespace seqpar::layout
 

@@ -3,8 +3,9 @@
 // The last pass of seqpar-to-llvm: shares unranked descriptors, runs the
 // upstream structured lowerings only on functions that need them, converts
 // to the LLVM dialect, reconciles the casts left and keeps one of each
-// constant per function, with one walk and one verification of the large IR
-// instead of six.
+// constant and of each field extracted from a value of the entry per
+// function, with one walk and one verification of the large IR instead of
+// six.
 //
 //===----------------------------------------------------------------------===//
 
@@ -104,40 +105,77 @@ void shareUnrankedCasts(ModuleOp module) {
   }
 }
 
-/// Keeps one of each constant (llvm.mlir.constant, zero, poison) per
-/// function, at its entry: the lowering of every allocation and descriptor
-/// creates its own, about a third of the ops of a collective.
-void shareConstants(ModuleOp module) {
+/// Replaces each op of `ops` by the first one that `keyOf` gives the same
+/// key, which `place` moves where it dominates all of them.
+template <typename Key>
+void keepFirst(ArrayRef<Operation *> ops, function_ref<Key(Operation *)> keyOf,
+               function_ref<void(Operation *)> place) {
+  DenseMap<Key, Operation *> first;
+  for (Operation *op : ops) {
+    Operation *&kept = first[keyOf(op)];
+    if (kept) {
+      op->getResult(0).replaceAllUsesWith(kept->getResult(0));
+      op->erase();
+      continue;
+    }
+    kept = op;
+    place(op);
+  }
+}
+
+/// Keeps, per function, one of each constant (llvm.mlir.constant, zero,
+/// poison), at its entry: the lowering of every allocation and descriptor
+/// creates its own, about a third of the ops of a collective. And one
+/// llvm.extractvalue of each field of a value defined at the entry: a call
+/// of the runtime takes each unranked memref as two scalars, extracted again
+/// at every call, while the descriptors and lists that every collective
+/// passes are made once, at the entry.
+void shareEntryValues(ModuleOp module) {
   module.walk([&](LLVM::LLVMFuncOp fn) {
     if (fn.isExternal())
       return;
     Block &entry = fn.getBody().front();
-    DenseMap<std::tuple<OperationName, Attribute, Type>, Operation *> first;
-    // Kept constants go to the entry in the order they were first seen.
-    Operation *lastKept = nullptr;
-    SmallVector<Operation *> constants;
+    SmallVector<Operation *> constants, extracts;
     fn.getBody().walk([&](Operation *op) {
       if (isa<LLVM::ConstantOp, LLVM::ZeroOp, LLVM::PoisonOp>(op))
         constants.push_back(op);
+      else if (auto extract = dyn_cast<LLVM::ExtractValueOp>(op);
+               extract && extract.getContainer().getParentBlock() == &entry)
+        extracts.push_back(op);
     });
-    for (Operation *op : constants) {
-      Attribute value;
-      if (auto constant = dyn_cast<LLVM::ConstantOp>(op))
-        value = constant.getValue();
-      Operation *&kept =
-          first[{op->getName(), value, op->getResult(0).getType()}];
-      if (kept) {
-        op->getResult(0).replaceAllUsesWith(kept->getResult(0));
-        op->erase();
-        continue;
-      }
-      kept = op;
-      if (lastKept)
-        op->moveAfter(lastKept);
-      else
-        op->moveBefore(&entry, entry.begin());
-      lastKept = op;
-    }
+    // Kept constants go to the entry in the order they were first seen.
+    Operation *lastKept = nullptr;
+    keepFirst<std::tuple<OperationName, Attribute, Type>>(
+        constants,
+        [](Operation *op) {
+          Attribute value;
+          if (auto constant = dyn_cast<LLVM::ConstantOp>(op))
+            value = constant.getValue();
+          return std::make_tuple(op->getName(), value,
+                                 op->getResult(0).getType());
+        },
+        [&](Operation *op) {
+          if (lastKept)
+            op->moveAfter(lastKept);
+          else
+            op->moveBefore(&entry, entry.begin());
+          lastKept = op;
+        });
+    // A kept extract goes right after the value it reads, so that it
+    // dominates every use of the others.
+    keepFirst<std::pair<Value, ArrayRef<int64_t>>>(
+        extracts,
+        [](Operation *op) {
+          auto extract = cast<LLVM::ExtractValueOp>(op);
+          return std::make_pair(extract.getContainer(), extract.getPosition());
+        },
+        [&](Operation *op) {
+          Value container = cast<LLVM::ExtractValueOp>(op).getContainer();
+          if (Operation *def = container.getDefiningOp())
+            op->moveAfter(def);
+          else
+            op->moveBefore(&entry, entry.begin());
+        });
   });
 }
 
@@ -197,7 +235,7 @@ struct SeqParLowerToLLVMPass
     module.walk(
         [&](UnrealizedConversionCastOp cast) { casts.push_back(cast); });
     reconcileUnrealizedCasts(casts);
-    shareConstants(module);
+    shareEntryValues(module);
   }
 
   std::shared_ptr<OpPassManager> structured;

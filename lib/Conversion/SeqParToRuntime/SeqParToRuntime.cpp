@@ -1,27 +1,44 @@
 //===- SeqParToRuntime.cpp - Lower seqpar ops to runtime calls --*- C++ -*-===//
 //
-// Replaces every seqpar op on tensors by a call of libseqpar_runtime's C ABI
+// Replaces every seqpar op on tensors by calls of libseqpar_runtime's C ABI
 // at the tensor boundary (bufferization.to_buffer in, memref.alloc +
-// bufferization.to_tensor out), with the rank-dependent output sizes computed
-// from the rank, fusing the transposes around a collective into strided
-// views, and with every runtime status checked.
+// bufferization.to_tensor out), one pattern per op.
+//
+// A collective passes the runtime its op model (getOpModel) encoded as a
+// constant descriptor (layout::encodeOp), so one entry point, seqpar_rt_run,
+// runs every kind and the runtime resolves every size with Layout; a result
+// dim that the type leaves dynamic comes from one seqpar_rt_output_shape
+// query. Nothing here computes a split, an offset or a gathered length. One
+// pattern template serves every collective that moves data, the hybrid ones
+// included (their model is a two-axis group); exchange_lengths, group_rank
+// and group_size have their own. The lowering form that seqpar-select-lowering
+// records plays no part: the descriptor gives the runtime every count, so the
+// equal and the per-peer forms make the same call.
+//
+// The patterns are OpRewritePatterns applied greedily, once per existing op,
+// rather than OpConversionPatterns: the lowering changes no type (the op's
+// tensors stay tensors until One-Shot Bufferize runs), so a type converter
+// has nothing to do, and permute fusion replaces and erases ops around the
+// collective (the chain of transposes consuming its result, the producers
+// that become dead), which a rewriter does at once while a dialect
+// conversion defers erasure and keeps the old uses visible.
 //
 //===----------------------------------------------------------------------===//
 
+#include "seqpar/Conversion/SeqParToRuntime/SeqParToRuntime.h"
+
+#include "FusePermutes.h"
+
 #include "seqpar/Conversion/Passes.h"
-
 #include "seqpar/Dialect/SeqPar/IR/SeqPar.h"
-#include "seqpar/Dialect/SeqPar/Transforms/Passes.h"
-#include "seqpar/Layout/Layout.h"
+#include "seqpar/Layout/Codes.h"
+#include "seqpar/Layout/OpModel.h"
 
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Transforms/RegionUtils.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 #include <map>
 
@@ -35,186 +52,135 @@ using namespace seqpar;
 
 namespace {
 
-/// Map kinds of seqpar_rt_local_length.
-constexpr int32_t kMapZigzag = 1;
-constexpr int32_t kMapPacked = 2;
-
-/// The runtime's dtype code of a (verified) element type.
-int32_t dtypeCode(Type type) {
+/// The runtime's dtype code (Codes.h) of an element type.
+std::optional<int32_t> dtypeCode(Type type) {
   if (type.isF64())
-    return 0;
+    return SEQPAR_DTYPE_F64;
   if (type.isF32())
-    return 1;
+    return SEQPAR_DTYPE_F32;
   if (type.isF16())
-    return 2;
+    return SEQPAR_DTYPE_F16;
   if (type.isBF16())
-    return 3;
+    return SEQPAR_DTYPE_BF16;
   if (type.isInteger(64))
-    return 4;
+    return SEQPAR_DTYPE_I64;
   if (type.isInteger(32))
-    return 5;
+    return SEQPAR_DTYPE_I32;
   if (type.isInteger(8))
-    return 6;
+    return SEQPAR_DTYPE_I8;
   if (type.isInteger(1))
-    return 7;
-  return -1;
+    return SEQPAR_DTYPE_I1;
+  return std::nullopt;
 }
 
-/// The permutation `p` that an op applies to its single tensor input, as
-/// `linalg.transpose` defines it (result dim i is input dim p[i]), or none.
-/// `linalg.generic` counts when it only copies through a permuted map.
-std::optional<SmallVector<int64_t>> permutationOf(Operation *op) {
-  if (auto transpose = dyn_cast_or_null<linalg::TransposeOp>(op)) {
-    if (!transpose.hasPureTensorSemantics())
-      return std::nullopt;
-    return SmallVector<int64_t>(transpose.getPermutation());
-  }
-  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
-  if (!generic || !generic.hasPureTensorSemantics() ||
-      generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
-      generic.getNumParallelLoops() != generic.getNumLoops())
-    return std::nullopt;
-  AffineMap inMap = generic.getIndexingMapsArray()[0];
-  AffineMap outMap = generic.getIndexingMapsArray()[1];
-  if (!outMap.isIdentity() || !inMap.isPermutation())
-    return std::nullopt;
-  Block &body = generic.getRegion().front();
-  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
-  if (body.getOperations().size() != 1 || !yield ||
-      yield.getNumOperands() != 1 || yield.getOperand(0) != body.getArgument(0))
-    return std::nullopt;
-  // Input index k is loop index m[k]: the result is transpose(x, m^-1).
-  SmallVector<int64_t> perm(inMap.getNumResults());
-  for (auto [k, expr] : llvm::enumerate(inMap.getResults()))
-    perm[cast<AffineDimExpr>(expr).getPosition()] = k;
-  return perm;
+/// A memref with a fully dynamic strided layout: any buffer casts to it.
+MemRefType anyLayoutType(ShapedType type) {
+  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
+  return MemRefType::get(
+      type.getShape(), type.getElementType(),
+      StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic, strides));
 }
 
-SmallVector<int64_t> identityPerm(int64_t rank) {
-  return llvm::to_vector(llvm::seq<int64_t>(0, rank));
-}
-
-bool isIdentity(ArrayRef<int64_t> perm) {
-  for (auto [i, p] : llvm::enumerate(perm))
-    if (static_cast<int64_t>(i) != p)
-      return false;
-  return true;
-}
-
-SmallVector<int64_t> inversePerm(ArrayRef<int64_t> perm) {
-  SmallVector<int64_t> inv(perm.size());
-  for (auto [i, p] : llvm::enumerate(perm))
-    inv[p] = i;
-  return inv;
-}
-
-/// The buffer that stands for a tensor operand and the permuting ops it
-/// looked through.
-struct InputView {
-  Value buffer;
-  SmallVector<Operation *> peeled;
+/// The values that a collective passes with the call because its
+/// descriptor leaves them to run time: the lengths tensors that fill its
+/// Sizes distributions and a dynamic gather size. Null when absent.
+struct RuntimeOperands {
+  Value scatterValues;
+  Value gatherValues;
+  Value length;
 };
 
-/// The output buffer of an op and the value and ops it replaces.
-struct OutputView {
-  Value buffer;   ///< What the runtime writes (maybe a transposed view).
-  Value alloc;    ///< The allocation, in the final layout.
-  Value replaced; ///< The op's result, or the last fused transpose's.
-  SmallVector<Operation *> fused; ///< Transposes replaced, last first.
-};
+} // namespace
 
-/// Lowers the seqpar ops of one module.
-class Lowering {
+//===----------------------------------------------------------------------===//
+// The shared state
+//===----------------------------------------------------------------------===//
+
+class seqpar::RuntimeLoweringState::Impl {
 public:
-  Lowering(ModuleOp module, bool fusePermutes)
-      : module(module), symbolTable(module), fusePermutes(fusePermutes),
-        ctx(module.getContext()), i1(IntegerType::get(ctx, 1)),
-        i32(IntegerType::get(ctx, 32)), i64(IntegerType::get(ctx, 64)),
-        indexType(IndexType::get(ctx)),
+  explicit Impl(MLIRContext *ctx)
+      : ctx(ctx), i1(IntegerType::get(ctx, 1)), i32(IntegerType::get(ctx, 32)),
+        i64(IntegerType::get(ctx, 64)), indexType(IndexType::get(ctx)),
         byteList(UnrankedMemRefType::get(IntegerType::get(ctx, 8), 0)),
         i64List(UnrankedMemRefType::get(i64, 0)),
         ptrType(LLVM::LLVMPointerType::get(ctx)) {}
 
-  /// Checks the grids and group orders of every collective, then lowers
-  /// them all and erases the grids.
-  LogicalResult run(StringRef initFunction);
+  SymbolTableCollection &getSymbolTables() { return symbolTables; }
+  bool hasFailed() const { return failed; }
+
+  /// Lowers a collective that moves data, described by `model`.
+  LogicalResult lowerCollective(PatternRewriter &rewriter, Operation *op,
+                                const layout::Op &model,
+                                const RuntimeOperands &operands,
+                                bool fusePermutes);
+  /// Lowers the ops that need only their group: exchange_lengths and
+  /// group_rank call the runtime, group_size is a constant.
+  LogicalResult lowerGroupOp(PatternRewriter &rewriter, ExchangeLengthsOp op,
+                             const ResolvedGroup &group);
+  LogicalResult lowerGroupOp(PatternRewriter &rewriter, GroupRankOp op,
+                             const ResolvedGroup &group);
+  LogicalResult lowerGroupOp(PatternRewriter &rewriter, GroupSizeOp op,
+                             const ResolvedGroup &group);
+  LogicalResult addInitAndFinalize(func::FuncOp fn,
+                                   ArrayRef<int64_t> gridShape);
 
 private:
-  LogicalResult checkGroups(ArrayRef<Operation *> ops);
-  LogicalResult lowerOp(Operation *op);
-  LogicalResult addInitAndFinalize(StringRef name);
+  /// What one module holds: the runtime's declarations (null where the
+  /// name is taken), its descriptor globals and the status check.
+  struct ModuleData {
+    llvm::StringMap<func::FuncOp> callees;
+    std::map<std::vector<int64_t>, memref::GlobalOp> tables;
+    std::optional<func::FuncOp> check;
+  };
 
-  // Declarations and module-level helpers.
-  FailureOr<func::FuncOp> declare(StringRef name, FunctionType type,
-                                  bool cInterface);
-  func::FuncOp callee(StringRef name, TypeRange args, TypeRange results,
-                      bool cInterface);
-  LogicalResult buildCheckFunction();
-  Value table(OpBuilder &b, Location loc, ArrayRef<int64_t> values);
-  Value tableList(OpBuilder &b, Location loc, ArrayRef<int64_t> values);
+  // Declarations.
+  FailureOr<func::FuncOp> declare(ModuleOp module, StringRef name,
+                                  FunctionType type, bool cInterface);
+  func::FuncOp callee(ModuleOp module, StringRef name, TypeRange args,
+                      TypeRange results, bool cInterface);
+  func::FuncOp checkFunction(ModuleOp module);
+  FailureOr<func::FuncOp> buildCheckFunction(ModuleOp module);
+
+  // Values read once per function, at its entry.
   Block *scopeBlock(OpBuilder &b);
   Value constant(OpBuilder &b, Location loc, TypedAttr value);
-
-  // Code at the op.
-  Value call(OpBuilder &b, Location loc, StringRef name, ValueRange args,
-             Type result, bool cInterface);
-  void checkStatus(OpBuilder &b, Location loc, Value status);
-  Value runtimeCall(OpBuilder &b, Location loc, StringRef name,
-                    ValueRange args);
   Value i64Const(OpBuilder &b, Location loc, int64_t v);
   Value i32Const(OpBuilder &b, Location loc, int32_t v);
   Value indexConst(OpBuilder &b, Location loc, int64_t v);
-  Value toI64(OpBuilder &b, Location loc, Value index);
-  Value toIndex(OpBuilder &b, Location loc, Value i64Value);
-  Value groupRank(OpBuilder &b, Location loc, int64_t mask);
-  Value splitSize(OpBuilder &b, Location loc, Value n, int64_t parts,
-                  Value idx);
-  Value tableEntry(OpBuilder &b, Location loc, ArrayRef<int64_t> values,
-                   Value idx);
-  Value dimOf(OpBuilder &b, Location loc, Value buffer, int64_t dim);
+  Value table(OpBuilder &b, Location loc, ModuleOp module,
+              ArrayRef<int64_t> values);
+  Value tableList(OpBuilder &b, Location loc, ModuleOp module,
+                  ArrayRef<int64_t> values);
+  std::pair<Value, Value> shapeBuffer(OpBuilder &b, Location loc, int64_t rank);
+
+  // Code at the op.
+  Value groupDescriptor(OpBuilder &b, Location loc, ModuleOp module,
+                        const ResolvedGroup &group);
+  void checkStatus(OpBuilder &b, Location loc, func::FuncOp check,
+                   Value status);
   Value unranked(OpBuilder &b, Location loc, Value memref);
-  Value unrankedList(OpBuilder &b, Location loc, Value memref);
-  InputView inputBuffer(OpBuilder &b, Location loc, Value tensor);
-  Value listBuffer(OpBuilder &b, Location loc, Value tensor);
-  OutputView outputBuffer(OpBuilder &b, Location loc, Value result,
-                          ArrayRef<Value> dims);
-  void finish(OpBuilder &b, Location loc, Operation *op, const InputView &in,
-              OutputView &out);
+  Value lengthsList(OpBuilder &b, Location loc, Value tensor);
 
-  /// The dims of `result`: static ones as constants, `dim` from `special`,
-  /// the others as the input's.
-  SmallVector<Value> resultDims(OpBuilder &b, Location loc, Value result,
-                                Value inBuffer,
-                                function_ref<Value(int64_t)> special);
-
-  ModuleOp module;
-  SymbolTable symbolTable;
-  bool fusePermutes;
   MLIRContext *ctx;
   Type i1, i32, i64, indexType;
   Type byteList, i64List, ptrType;
-  llvm::StringMap<func::FuncOp> callees;
-  std::map<std::vector<int64_t>, memref::GlobalOp> tables;
-  /// Values created once per function (constants, tables, their unranked
-  /// casts) at its entry, so that every collective reuses them and later
-  /// passes have nothing to hoist or deduplicate.
+  SymbolTableCollection symbolTables;
+  DenseMap<Operation *, ModuleData> modules;
   DenseMap<std::pair<Block *, Attribute>, Value> constants;
   DenseMap<std::pair<Block *, Operation *>, Value> tableValues, tableLists;
-  func::FuncOp checkFunction;
-  /// The grid shape every collective runs on, once one is seen.
-  std::optional<SmallVector<int64_t>> gridShape;
-  /// Group axes and sizes of each collective, from checkGroups.
-  DenseMap<Operation *, ResolvedGroup> groups;
-  SymbolTableCollection symbolTables;
-  bool failedDeclaration = false;
+  DenseMap<std::pair<Block *, int64_t>, std::pair<Value, Value>> shapeBuffers;
+  bool failed = false;
 };
 
 //===----------------------------------------------------------------------===//
 // Declarations
 //===----------------------------------------------------------------------===//
 
-FailureOr<func::FuncOp> Lowering::declare(StringRef name, FunctionType type,
-                                          bool cInterface) {
+FailureOr<func::FuncOp> RuntimeLoweringState::Impl::declare(ModuleOp module,
+                                                            StringRef name,
+                                                            FunctionType type,
+                                                            bool cInterface) {
+  SymbolTable &symbolTable = symbolTables.getSymbolTable(module);
   if (auto existing = symbolTable.lookup<func::FuncOp>(name)) {
     if (existing.getFunctionType() != type) {
       existing.emitOpError()
@@ -239,32 +205,49 @@ FailureOr<func::FuncOp> Lowering::declare(StringRef name, FunctionType type,
   return fn;
 }
 
-func::FuncOp Lowering::callee(StringRef name, TypeRange args, TypeRange results,
-                              bool cInterface) {
+/// The declaration of a runtime function, null (reported once) when the
+/// module uses its name otherwise.
+func::FuncOp RuntimeLoweringState::Impl::callee(ModuleOp module, StringRef name,
+                                                TypeRange args,
+                                                TypeRange results,
+                                                bool cInterface) {
+  llvm::StringMap<func::FuncOp> &callees = modules[module].callees;
   auto it = callees.find(name);
   if (it != callees.end())
     return it->second;
   FailureOr<func::FuncOp> fn =
-      declare(name, FunctionType::get(ctx, args, results), cInterface);
-  if (failed(fn)) {
-    failedDeclaration = true;
-    return {};
+      declare(module, name, FunctionType::get(ctx, args, results), cInterface);
+  if (::mlir::failed(fn))
+    failed = true;
+  return callees[name] = ::mlir::failed(fn) ? func::FuncOp() : *fn;
+}
+
+func::FuncOp RuntimeLoweringState::Impl::checkFunction(ModuleOp module) {
+  std::optional<func::FuncOp> &check = modules[module].check;
+  if (!check) {
+    FailureOr<func::FuncOp> built = buildCheckFunction(module);
+    if (::mlir::failed(built))
+      failed = true;
+    check = ::mlir::failed(built) ? func::FuncOp() : *built;
   }
-  callees[name] = *fn;
-  return *fn;
+  return *check;
 }
 
 /// __seqpar_rt_check(%failed: i1): on failure, writes the runtime's last
 /// error to stderr and exits with status 1 (mpirun then stops the other
 /// ranks).
-LogicalResult Lowering::buildCheckFunction() {
-  func::FuncOp lastError = callee("seqpar_rt_last_error", {}, {ptrType}, false);
-  func::FuncOp fputs = callee("fputs", {ptrType, ptrType}, {i32}, false);
-  func::FuncOp fputc = callee("fputc", {i32, ptrType}, {i32}, false);
-  func::FuncOp exitFn = callee("exit", {i32}, {}, false);
+FailureOr<func::FuncOp>
+RuntimeLoweringState::Impl::buildCheckFunction(ModuleOp module) {
+  func::FuncOp lastError =
+      callee(module, "seqpar_rt_last_error", {}, {ptrType}, false);
+  func::FuncOp fputs =
+      callee(module, "fputs", {ptrType, ptrType}, {i32}, false);
+  func::FuncOp fputc = callee(module, "fputc", {i32, ptrType}, {i32}, false);
+  func::FuncOp exitFn = callee(module, "exit", {i32}, {}, false);
   if (!lastError || !fputs || !fputc || !exitFn)
     return failure();
   // C's `FILE *stderr`, a global of the C library.
+  SymbolTable &symbolTable = symbolTables.getSymbolTable(module);
   auto stderrGlobal = symbolTable.lookup<LLVM::GlobalOp>("stderr");
   if (!stderrGlobal) {
     if (Operation *other = symbolTable.lookup("stderr"))
@@ -277,15 +260,12 @@ LogicalResult Lowering::buildCheckFunction() {
         LLVM::Linkage::External, "stderr", /*value=*/Attribute());
     symbolTable.insert(stderrGlobal);
   }
-  FailureOr<func::FuncOp> check =
-      declare("__seqpar_rt_check", FunctionType::get(ctx, {i1}, {}), false);
-  if (failed(check))
-    return failure();
-  checkFunction = *check;
-  if (!checkFunction.isExternal())
-    return success();
+  FailureOr<func::FuncOp> check = declare(
+      module, "__seqpar_rt_check", FunctionType::get(ctx, {i1}, {}), false);
+  if (::mlir::failed(check) || !check->isExternal())
+    return check;
   Location loc = module.getLoc();
-  Block *entry = checkFunction.addEntryBlock();
+  Block *entry = check->addEntryBlock();
   OpBuilder b = OpBuilder::atBlockBegin(entry);
   auto ifOp = scf::IfOp::create(b, loc, entry->getArgument(0),
                                 /*withElseRegion=*/false);
@@ -300,156 +280,127 @@ LogicalResult Lowering::buildCheckFunction() {
   func::CallOp::create(b, loc, exitFn, ValueRange{one});
   b.setInsertionPointToEnd(entry);
   func::ReturnOp::create(b, loc);
-  return success();
+  return check;
 }
+
+//===----------------------------------------------------------------------===//
+// Values read once per function
+//===----------------------------------------------------------------------===//
 
 /// The entry block of the function (or other isolated region) that holds
 /// the insertion point of `b`.
-Block *Lowering::scopeBlock(OpBuilder &b) {
+Block *RuntimeLoweringState::Impl::scopeBlock(OpBuilder &b) {
   Region *region = b.getInsertionBlock()->getParent();
   while (!region->getParentOp()->hasTrait<OpTrait::IsIsolatedFromAbove>())
     region = region->getParentOp()->getParentRegion();
   return &region->front();
 }
 
-Value Lowering::constant(OpBuilder &b, Location loc, TypedAttr value) {
+Value RuntimeLoweringState::Impl::constant(OpBuilder &b, Location loc,
+                                           TypedAttr value) {
   Block *scope = scopeBlock(b);
   Value &cached = constants[{scope, value}];
   if (!cached) {
-    OpBuilder sb = OpBuilder::atBlockBegin(scope);
-    cached = arith::ConstantOp::create(sb, loc, value);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(scope);
+    cached = arith::ConstantOp::create(b, loc, value);
   }
   return cached;
 }
 
-/// A constant rank-1 i64 global holding `values` (one per distinct list),
-/// read once per function.
-Value Lowering::table(OpBuilder &b, Location loc, ArrayRef<int64_t> values) {
+Value RuntimeLoweringState::Impl::i64Const(OpBuilder &b, Location loc,
+                                           int64_t v) {
+  return constant(b, loc, IntegerAttr::get(i64, v));
+}
+Value RuntimeLoweringState::Impl::i32Const(OpBuilder &b, Location loc,
+                                           int32_t v) {
+  return constant(b, loc, IntegerAttr::get(i32, v));
+}
+Value RuntimeLoweringState::Impl::indexConst(OpBuilder &b, Location loc,
+                                             int64_t v) {
+  return constant(b, loc, IntegerAttr::get(indexType, v));
+}
+
+/// A constant rank-1 i64 global holding `values` (one per distinct list in
+/// a module), read once per function.
+Value RuntimeLoweringState::Impl::table(OpBuilder &b, Location loc,
+                                        ModuleOp module,
+                                        ArrayRef<int64_t> values) {
   std::vector<int64_t> key(values.begin(), values.end());
   auto type = MemRefType::get({static_cast<int64_t>(values.size())}, i64);
-  memref::GlobalOp &global = tables[key];
+  memref::GlobalOp &global = modules[module].tables[key];
   if (!global) {
-    OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
     auto init = DenseIntElementsAttr::get(
         RankedTensorType::get(type.getShape(), i64), values);
     global = memref::GlobalOp::create(
-        mb, loc, "__seqpar_table", mb.getStringAttr("private"), type, init,
+        b, loc, "__seqpar_table", b.getStringAttr("private"), type, init,
         /*constant=*/true, /*alignment=*/IntegerAttr());
-    symbolTable.insert(global); // Renames it uniquely.
+    // Renames it uniquely.
+    symbolTables.getSymbolTable(module).insert(global);
   }
   Block *scope = scopeBlock(b);
   Value &cached = tableValues[{scope, global.getOperation()}];
   if (!cached) {
-    OpBuilder sb = OpBuilder::atBlockBegin(scope);
-    cached = memref::GetGlobalOp::create(sb, loc, type, global.getSymName());
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(scope);
+    cached = memref::GetGlobalOp::create(b, loc, type, global.getSymName());
   }
   return cached;
 }
 
 /// The table of `values` as the unranked list the runtime takes.
-Value Lowering::tableList(OpBuilder &b, Location loc,
-                          ArrayRef<int64_t> values) {
-  Value t = table(b, loc, values);
+Value RuntimeLoweringState::Impl::tableList(OpBuilder &b, Location loc,
+                                            ModuleOp module,
+                                            ArrayRef<int64_t> values) {
+  Value t = table(b, loc, module, values);
   Value &cached = tableLists[{scopeBlock(b), t.getDefiningOp()}];
   if (!cached) {
-    OpBuilder sb(t.getContext());
-    sb.setInsertionPointAfterValue(t);
-    cached = memref::CastOp::create(sb, loc, i64List, t);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfterValue(t);
+    cached = memref::CastOp::create(b, loc, i64List, t);
+  }
+  return cached;
+}
+
+/// The function's buffer for the output shapes of rank `rank`, allocated on
+/// the stack at its entry (not in a loop, where each iteration would grow
+/// the stack), and its unranked cast. Each query's dims are read before the
+/// next query.
+std::pair<Value, Value> RuntimeLoweringState::Impl::shapeBuffer(OpBuilder &b,
+                                                                Location loc,
+                                                                int64_t rank) {
+  Block *scope = scopeBlock(b);
+  std::pair<Value, Value> &cached = shapeBuffers[{scope, rank}];
+  if (!cached.first) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(scope);
+    cached.first =
+        memref::AllocaOp::create(b, loc, MemRefType::get({rank}, i64));
+    cached.second = memref::CastOp::create(b, loc, i64List, cached.first);
   }
   return cached;
 }
 
 //===----------------------------------------------------------------------===//
-// Small builders
+// Code at the op
 //===----------------------------------------------------------------------===//
 
-Value Lowering::call(OpBuilder &b, Location loc, StringRef name,
-                     ValueRange args, Type result, bool cInterface) {
-  SmallVector<Type> results;
-  if (result)
-    results.push_back(result);
-  func::FuncOp fn = callee(name, args.getTypes(), results, cInterface);
-  if (!fn)
-    return {};
-  auto op = func::CallOp::create(b, loc, fn, args);
-  return result ? op.getResult(0) : Value();
-}
-
-void Lowering::checkStatus(OpBuilder &b, Location loc, Value status) {
-  Value failed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, status,
-                                       i32Const(b, loc, 0));
-  func::CallOp::create(b, loc, checkFunction, ValueRange{failed});
-}
-
-/// Calls a collective entry point (C interface, i32 status) and checks it.
-Value Lowering::runtimeCall(OpBuilder &b, Location loc, StringRef name,
-                            ValueRange args) {
-  Value status = call(b, loc, name, args, i32, /*cInterface=*/true);
-  if (status)
-    checkStatus(b, loc, status);
-  return status;
-}
-
-Value Lowering::i64Const(OpBuilder &b, Location loc, int64_t v) {
-  return constant(b, loc, IntegerAttr::get(i64, v));
-}
-Value Lowering::i32Const(OpBuilder &b, Location loc, int32_t v) {
-  return constant(b, loc, IntegerAttr::get(i32, v));
-}
-Value Lowering::indexConst(OpBuilder &b, Location loc, int64_t v) {
-  return constant(b, loc, IntegerAttr::get(indexType, v));
-}
-Value Lowering::toI64(OpBuilder &b, Location loc, Value index) {
-  return arith::IndexCastOp::create(b, loc, i64, index);
-}
-Value Lowering::toIndex(OpBuilder &b, Location loc, Value i64Value) {
-  return arith::IndexCastOp::create(b, loc, indexType, i64Value);
-}
-
-/// This process's rank in the group of `mask`; a negative answer (runtime
-/// not initialized) is reported like a failed call.
-Value Lowering::groupRank(OpBuilder &b, Location loc, int64_t mask) {
-  Value rank = call(b, loc, "seqpar_rt_group_rank", {i64Const(b, loc, mask)},
-                    i64, /*cInterface=*/false);
-  if (!rank)
-    return {};
-  Value failed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, rank,
-                                       i64Const(b, loc, 0));
-  func::CallOp::create(b, loc, checkFunction, ValueRange{failed});
-  return toIndex(b, loc, rank);
-}
-
-/// The split rule at run time (the runtime evaluates it with Layout).
-Value Lowering::splitSize(OpBuilder &b, Location loc, Value n, int64_t parts,
-                          Value idx) {
-  Value size =
-      call(b, loc, "seqpar_rt_split_size",
-           {toI64(b, loc, n), i64Const(b, loc, parts), toI64(b, loc, idx)}, i64,
-           /*cInterface=*/false);
-  return size ? toIndex(b, loc, size) : Value();
-}
-
-/// values[idx], from a constant table.
-Value Lowering::tableEntry(OpBuilder &b, Location loc, ArrayRef<int64_t> values,
-                           Value idx) {
-  Value t = table(b, loc, values);
-  return toIndex(b, loc, memref::LoadOp::create(b, loc, t, idx));
-}
-
-Value Lowering::dimOf(OpBuilder &b, Location loc, Value buffer, int64_t dim) {
-  auto type = cast<ShapedType>(buffer.getType());
-  if (!type.isDynamicDim(dim))
-    return indexConst(b, loc, type.getDimSize(dim));
-  if (isa<TensorType>(type))
-    return tensor::DimOp::create(b, loc, buffer, dim);
-  return memref::DimOp::create(b, loc, buffer, dim);
+void RuntimeLoweringState::Impl::checkStatus(OpBuilder &b, Location loc,
+                                             func::FuncOp check, Value status) {
+  Value failure =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, status,
+                            i32Const(b, loc, SEQPAR_STATUS_OK));
+  func::CallOp::create(b, loc, check, ValueRange{failure});
 }
 
 /// The unranked byte memref the runtime takes for a tensor of any element
 /// type: the descriptor is the same for every element type, so the cast to
-/// bytes only renames it (seqpar-lower-to-llvm removes it once both
-/// sides are LLVM structs).
-Value Lowering::unranked(OpBuilder &b, Location loc, Value memref) {
+/// bytes only renames it (seqpar-lower-to-llvm removes it once both sides
+/// are LLVM structs).
+Value RuntimeLoweringState::Impl::unranked(OpBuilder &b, Location loc,
+                                           Value memref) {
   auto type = cast<MemRefType>(memref.getType());
   Value cast = memref::CastOp::create(
       b, loc, UnrankedMemRefType::get(type.getElementType(), 0), memref);
@@ -457,609 +408,425 @@ Value Lowering::unranked(OpBuilder &b, Location loc, Value memref) {
       .getResult(0);
 }
 
-Value Lowering::unrankedList(OpBuilder &b, Location loc, Value memref) {
-  return memref::CastOp::create(b, loc, i64List, memref);
-}
-
-/// A memref with a fully dynamic strided layout: any buffer casts to it.
-MemRefType anyLayoutType(ShapedType type) {
-  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
-  return MemRefType::get(
-      type.getShape(), type.getElementType(),
-      StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic, strides));
-}
-
-InputView Lowering::inputBuffer(OpBuilder &b, Location loc, Value tensor) {
-  InputView view;
-  Value source = tensor;
-  auto rank = cast<RankedTensorType>(tensor.getType()).getRank();
-  SmallVector<int64_t> perm = identityPerm(rank);
-  if (fusePermutes) {
-    // Going up the chain, the view's dim i is source dim perm[i].
-    while (Operation *def = source.getDefiningOp()) {
-      std::optional<SmallVector<int64_t>> p = permutationOf(def);
-      if (!p)
-        break;
-      for (int64_t &d : perm)
-        d = (*p)[d];
-      view.peeled.push_back(def);
-      source = def->getOperand(0);
-    }
-  }
-  auto sourceType = cast<RankedTensorType>(source.getType());
+/// A rank-1 i64 lengths tensor as the unranked list the runtime takes.
+Value RuntimeLoweringState::Impl::lengthsList(OpBuilder &b, Location loc,
+                                              Value tensor) {
   Value buffer = bufferization::ToBufferOp::create(
-      b, loc, anyLayoutType(sourceType), source, /*read_only=*/true);
-  if (!isIdentity(perm))
-    buffer = memref::TransposeOp::create(
-        b, loc, buffer,
-        AffineMapAttr::get(AffineMap::getPermutationMap(
-            llvm::to_vector_of<unsigned>(perm), ctx)));
-  view.buffer = buffer;
-  return view;
-}
-
-/// A rank-1 i64 lengths tensor as a buffer.
-Value Lowering::listBuffer(OpBuilder &b, Location loc, Value tensor) {
-  return bufferization::ToBufferOp::create(
       b, loc, anyLayoutType(cast<ShapedType>(tensor.getType())), tensor,
       /*read_only=*/true);
+  return memref::CastOp::create(b, loc, i64List, buffer);
 }
 
-OutputView Lowering::outputBuffer(OpBuilder &b, Location loc, Value result,
-                                  ArrayRef<Value> dims) {
-  OutputView view;
-  view.replaced = result;
-  auto rank = cast<RankedTensorType>(result.getType()).getRank();
-  SmallVector<int64_t> perm = identityPerm(rank);
-  if (fusePermutes) {
-    // Going down a chain of single-use permutes, final dim i is the
-    // result's dim perm[i].
-    while (view.replaced.hasOneUse()) {
-      OpOperand &use = *view.replaced.use_begin();
-      Operation *user = use.getOwner();
-      std::optional<SmallVector<int64_t>> p = permutationOf(user);
-      if (!p || use.getOperandNumber() != 0)
-        break;
-      SmallVector<int64_t> next(p->size());
-      for (auto [i, d] : llvm::enumerate(*p))
-        next[i] = perm[d];
-      perm = std::move(next);
-      view.fused.push_back(user);
-      view.replaced = user->getResult(0);
+LogicalResult RuntimeLoweringState::Impl::lowerCollective(
+    PatternRewriter &rewriter, Operation *op, const layout::Op &model,
+    const RuntimeOperands &operands, bool fusePermutes) {
+  Location loc = op->getLoc();
+  auto module = op->getParentOfType<ModuleOp>();
+  Value result = op->getResult(0);
+  auto resultType = cast<RankedTensorType>(result.getType());
+  std::optional<int32_t> dtype = dtypeCode(resultType.getElementType());
+  if (!dtype)
+    return rewriter.notifyMatchFailure(op, "no runtime dtype code");
+
+  PermutedInput input = findInputPermutes(op->getOperand(0), fusePermutes);
+  PermutedOutput output = findOutputPermutes(result, fusePermutes);
+  auto finalType = cast<RankedTensorType>(output.replaced.getType());
+  bool queryShape = !finalType.hasStaticShape();
+
+  // Declarations first: a name taken by something else fails the op before
+  // anything is built.
+  func::FuncOp run =
+      callee(module, "seqpar_rt_run",
+             {byteList, byteList, i32, i64List, i64List, i64List, i64}, {i32},
+             /*cInterface=*/true);
+  func::FuncOp outputShape;
+  if (queryShape)
+    outputShape = callee(module, "seqpar_rt_output_shape",
+                         {byteList, i64List, i64List, i64List, i64, i64List},
+                         {i32}, /*cInterface=*/true);
+  func::FuncOp check = checkFunction(module);
+  if (!run || (queryShape && !outputShape) || !check)
+    return failure();
+
+  auto sourceType = cast<RankedTensorType>(input.source.getType());
+  Value inBuffer = bufferization::ToBufferOp::create(
+      rewriter, loc, anyLayoutType(sourceType), input.source,
+      /*read_only=*/true);
+  Value in = unranked(rewriter, loc,
+                      buildPermutedView(rewriter, loc, inBuffer, input.perm));
+  Value descriptor = tableList(rewriter, loc, module, layout::encodeOp(model));
+  auto listOrEmpty = [&](Value lengths) {
+    return lengths ? lengthsList(rewriter, loc, lengths)
+                   : tableList(rewriter, loc, module, {});
+  };
+  Value scatterValues = listOrEmpty(operands.scatterValues);
+  Value gatherValues = listOrEmpty(operands.gatherValues);
+  Value length =
+      operands.length
+          ? arith::IndexCastOp::create(rewriter, loc, i64, operands.length)
+          : i64Const(rewriter, loc, layout::kDefaultLength);
+
+  // The dims that the type leaves dynamic, in the layout of the buffer
+  // (final dim i is result dim perm[i]), from one query.
+  SmallVector<Value> dynamicDims;
+  if (queryShape) {
+    auto [shape, shapeList] = shapeBuffer(rewriter, loc, resultType.getRank());
+    Value status =
+        func::CallOp::create(rewriter, loc, outputShape,
+                             ValueRange{in, descriptor, scatterValues,
+                                        gatherValues, length, shapeList})
+            .getResult(0);
+    checkStatus(rewriter, loc, check, status);
+    for (int64_t i = 0; i < finalType.getRank(); ++i) {
+      if (!finalType.isDynamicDim(i))
+        continue;
+      Value dim = memref::LoadOp::create(
+          rewriter, loc, shape, indexConst(rewriter, loc, output.perm[i]));
+      dynamicDims.push_back(
+          arith::IndexCastOp::create(rewriter, loc, indexType, dim));
     }
   }
-  auto finalType = cast<RankedTensorType>(view.replaced.getType());
-  SmallVector<Value> dynamic;
-  for (int64_t i = 0; i < rank; ++i)
-    if (finalType.isDynamicDim(i))
-      dynamic.push_back(dims[perm[i]]);
   auto allocType =
       MemRefType::get(finalType.getShape(), finalType.getElementType());
-  Value alloc = memref::AllocOp::create(b, loc, allocType, dynamic);
-  alloc.getDefiningOp()->setAttr(kOutputAttr, UnitAttr::get(ctx));
-  view.buffer = alloc;
-  if (!isIdentity(perm))
-    view.buffer = memref::TransposeOp::create(
-        b, loc, alloc,
-        AffineMapAttr::get(AffineMap::getPermutationMap(
-            llvm::to_vector_of<unsigned>(inversePerm(perm)), ctx)));
-  view.alloc = alloc;
-  std::reverse(view.fused.begin(), view.fused.end());
-  return view;
-}
+  auto alloc = memref::AllocOp::create(rewriter, loc, allocType, dynamicDims);
+  alloc->setAttr(kOutputAttr, rewriter.getUnitAttr());
+  Value out = unranked(
+      rewriter, loc,
+      buildPermutedView(rewriter, loc, alloc, invertPermutation(output.perm)));
+  Value status =
+      func::CallOp::create(rewriter, loc, run,
+                           ValueRange{in, out, i32Const(rewriter, loc, *dtype),
+                                      descriptor, scatterValues, gatherValues,
+                                      length})
+          .getResult(0);
+  checkStatus(rewriter, loc, check, status);
 
-SmallVector<Value> Lowering::resultDims(OpBuilder &b, Location loc,
-                                        Value result, Value inBuffer,
-                                        function_ref<Value(int64_t)> special) {
-  auto type = cast<RankedTensorType>(result.getType());
-  SmallVector<Value> dims;
-  for (int64_t i = 0; i < type.getRank(); ++i) {
-    if (!type.isDynamicDim(i)) {
-      dims.push_back(indexConst(b, loc, type.getDimSize(i)));
-      continue;
-    }
-    Value v = special(i);
-    dims.push_back(v ? v : dimOf(b, loc, inBuffer, i));
-  }
-  return dims;
-}
-
-/// Replaces the op (or the last transpose fused into its output) and erases
-/// what became dead.
-void Lowering::finish(OpBuilder &b, Location loc, Operation *op,
-                      const InputView &in, OutputView &out) {
   // After the call: the tensor is the buffer the runtime has filled.
   Value replacement = bufferization::ToTensorOp::create(
-      b, loc, out.replaced.getType(), out.alloc, /*restrict=*/true,
-      /*writable=*/true);
-  out.replaced.replaceAllUsesWith(replacement);
-  for (Operation *fused : out.fused)
-    fused->erase();
-  op->erase();
-  // Permutes looked through on the input side may have other users.
-  SmallVector<Operation *> worklist(in.peeled.begin(), in.peeled.end());
-  while (!worklist.empty()) {
-    Operation *dead = worklist.pop_back_val();
-    if (!isOpTriviallyDead(dead))
-      continue;
-    for (Value operand : dead->getOperands())
-      if (Operation *def = operand.getDefiningOp())
-        worklist.push_back(def);
-    dead->erase();
-  }
-}
-
-//===----------------------------------------------------------------------===//
-// Groups
-//===----------------------------------------------------------------------===//
-
-int64_t maskOf(ArrayRef<int64_t> axes) {
-  int64_t mask = 0;
-  for (int64_t a : axes)
-    mask |= int64_t(1) << a;
-  return mask;
-}
-
-LogicalResult Lowering::checkGroups(ArrayRef<Operation *> ops) {
-  FlatSymbolRefAttr firstGrid;
-  for (Operation *op : ops) {
-    auto collective = cast<CollectiveOpInterface>(op);
-    SmallVector<StringRef> names = collective.getGroupAxes();
-    FailureOr<ResolvedGroup> group =
-        resolveGroup(op, collective.getGroupGrid(), names, symbolTables);
-    if (failed(group))
-      return failure();
-    SmallVector<int64_t> shape(group->grid.getShape());
-    if (!gridShape) {
-      gridShape = shape;
-      firstGrid = collective.getGroupGrid();
-    } else if (*gridShape != shape) {
-      return op->emitOpError()
-             << "runs on grid " << collective.getGroupGrid() << " of shape "
-             << layout::str(std::vector<int64_t>(shape.begin(), shape.end()))
-             << " but other collectives of the module run on grid " << firstGrid
-             << " of shape "
-             << layout::str(
-                    std::vector<int64_t>(gridShape->begin(), gridShape->end()))
-             << "; the runtime runs one grid";
-    }
-    // Hybrid ops name their ring and Ulysses axes to the runtime; a plain
-    // group is an axis mask, ordered by increasing axis.
-    if (!isa<HybridSplitOp, HybridGatherOp, HybridPackedSplitOp,
-             HybridPackedGatherOp>(op) &&
-        !llvm::is_sorted(group->axes)) {
-      SmallVector<std::pair<int64_t, StringRef>> sorted;
-      for (auto [axis, name] : llvm::zip(group->axes, names))
-        sorted.push_back({axis, name});
-      llvm::sort(sorted);
-      std::string listed, wanted;
-      llvm::raw_string_ostream l(listed), w(wanted);
-      llvm::interleaveComma(names, l,
-                            [&](StringRef n) { l << '"' << n << '"'; });
-      llvm::interleaveComma(sorted, w,
-                            [&](auto &p) { w << '"' << p.second << '"'; });
-      return op->emitOpError()
-             << "lists its group axes as [" << listed
-             << "], not in the order of grid " << collective.getGroupGrid()
-             << "; the runtime ranks a group by increasing grid axis, so "
-                "list them as ["
-             << wanted << "]";
-    }
-    groups[op] = *group;
-  }
+      rewriter, loc, finalType, alloc, /*restrict=*/true, /*writable=*/true);
+  replaceFused(rewriter, op, input, output, replacement);
   return success();
 }
 
-//===----------------------------------------------------------------------===//
-// The ops
-//===----------------------------------------------------------------------===//
-
-LogicalResult Lowering::lowerOp(Operation *op) {
-  OpBuilder b(op);
-  Location loc = op->getLoc();
-  ResolvedGroup group = groups[op];
-  const int64_t P = group.size;
-  const int64_t mask = maskOf(group.axes);
-  Value result = op->getResult(0);
-  Type elementType = cast<ShapedType>(result.getType()).getElementType();
-  Value dtype = i32Const(b, loc, dtypeCode(elementType));
-  Value noScale = i32Const(b, loc, 0);
-
-  // A recorded lowering form must be one the shapes allow.
-  LoweringForm recorded = getRecordedLoweringForm(op);
-  if (recorded != LoweringForm::Runtime) {
-    FailureOr<LoweringForm> possible = chooseLoweringForm(op, symbolTables);
-    if (failed(possible))
-      return failure();
-    if (*possible != recorded)
-      return op->emitOpError()
-             << "cannot be lowered in the \"" << stringifyLoweringForm(recorded)
-             << "\" form recorded in '" << kLoweringAttrName
-             << "': its static shapes give the \""
-             << stringifyLoweringForm(*possible) << "\" form";
-  }
-  const bool perPeer = recorded == LoweringForm::PerPeer;
-
-  // The rank in the group, created on first use.
-  Value rank;
-  auto getRank = [&]() {
-    if (!rank)
-      rank = groupRank(b, loc, mask);
-    return rank;
-  };
-  auto axisIndex = [&](StringRef name) {
-    return *group.grid.getAxisIndex(name);
-  };
-
-  if (auto exchange = dyn_cast<ExchangeLengthsOp>(op)) {
-    Value mine =
-        toI64(b, loc, dimOf(b, loc, exchange.getInput(), exchange.getDim()));
-    auto allocType = MemRefType::get({P}, i64);
-    Value out = memref::AllocOp::create(b, loc, allocType);
-    out.getDefiningOp()->setAttr(kOutputAttr, UnitAttr::get(ctx));
-    runtimeCall(b, loc, "seqpar_rt_exchange_lengths",
-                {i64Const(b, loc, mask), mine, unrankedList(b, loc, out)});
-    OutputView view{out, out, result, {}};
-    finish(b, loc, op, InputView(), view);
-    return success(!failedDeclaration);
-  }
-
-  InputView in = inputBuffer(b, loc, op->getOperand(0));
-  Value inBuf = in.buffer;
-  std::vector<int64_t> empty;
-
-  auto lowerWith = [&](ArrayRef<Value> dims, StringRef name,
-                       auto buildArgs) -> LogicalResult {
-    OutputView out = outputBuffer(b, loc, result, dims);
-    SmallVector<Value> args = {unranked(b, loc, inBuf),
-                               unranked(b, loc, out.buffer), dtype};
-    buildArgs(args);
-    runtimeCall(b, loc, name, args);
-    if (failedDeclaration)
-      return failure();
-    finish(b, loc, op, in, out);
-    return success();
-  };
-
-  return TypeSwitch<Operation *, LogicalResult>(op)
-      .Case([&](AllToAllOp a2a) {
-        int64_t s = a2a.getScatterDim(), g = a2a.getGatherDim();
-        auto inType = cast<RankedTensorType>(a2a.getInput().getType());
-        int64_t S = inType.getDimSize(s);
-        Value scatterLens, gatherLens;
-        if (a2a.getScatterLengths())
-          scatterLens = listBuffer(b, loc, a2a.getScatterLengths());
-        if (a2a.getGatherLengths())
-          gatherLens = listBuffer(b, loc, a2a.getGatherLengths());
-        auto special = [&](int64_t i) -> Value {
-          if (i == s) {
-            if (scatterLens)
-              return toIndex(
-                  b, loc,
-                  memref::LoadOp::create(b, loc, scatterLens, getRank()));
-            if (perPeer)
-              return tableEntry(b, loc, layout::splitSizes(S, P), getRank());
-            return splitSize(b, loc, dimOf(b, loc, inBuf, s), P, getRank());
-          }
-          if (i == g) {
-            if (gatherLens) {
-              // The gathered length is the sum of the exchanged lengths.
-              Value zero = indexConst(b, loc, 0);
-              auto loop = scf::ForOp::create(
-                  b, loc, zero, indexConst(b, loc, P), indexConst(b, loc, 1),
-                  ValueRange{i64Const(b, loc, 0)});
-              OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
-              Value len = memref::LoadOp::create(lb, loc, gatherLens,
-                                                 loop.getInductionVar());
-              Value sum = arith::AddIOp::create(
-                  lb, loc, loop.getRegionIterArgs()[0], len);
-              scf::YieldOp::create(lb, loc, sum);
-              return toIndex(b, loc, loop.getResult(0));
-            }
-            if (Value n = a2a.getDynamicGatherSize())
-              return n;
-            return arith::MulIOp::create(b, loc, dimOf(b, loc, inBuf, g),
-                                         indexConst(b, loc, P));
-          }
-          return {};
-        };
-        SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
-        return lowerWith(dims, "seqpar_rt_all_to_all", [&](auto &args) {
-          Value gatherSize = i64Const(b, loc, -1);
-          if (std::optional<int64_t> n = a2a.getGatherSize())
-            gatherSize = i64Const(b, loc, *n);
-          else if (Value n = a2a.getDynamicGatherSize())
-            gatherSize = toI64(b, loc, n);
-          Value scatterSizes, gatherSizes;
-          if (scatterLens)
-            scatterSizes = unrankedList(b, loc, scatterLens);
-          else if (perPeer)
-            scatterSizes = tableList(b, loc, layout::splitSizes(S, P));
-          else
-            scatterSizes = tableList(b, loc, empty);
-          if (gatherLens)
-            gatherSizes = unrankedList(b, loc, gatherLens);
-          else if (perPeer && a2a.getGatherSize())
-            gatherSizes =
-                tableList(b, loc, layout::splitSizes(*a2a.getGatherSize(), P));
-          else
-            gatherSizes = tableList(b, loc, empty);
-          args.append({i64Const(b, loc, mask), i64Const(b, loc, s),
-                       i64Const(b, loc, g), gatherSize, scatterSizes,
-                       gatherSizes});
-        });
-      })
-      .Case([&](SplitOp split) {
-        int64_t d = split.getDim();
-        int64_t n =
-            cast<RankedTensorType>(split.getInput().getType()).getDimSize(d);
-        std::optional<std::vector<int64_t>> sizes;
-        if (std::optional<ArrayRef<int64_t>> attr = split.getSizes())
-          sizes = std::vector<int64_t>(attr->begin(), attr->end());
-        else if (perPeer)
-          sizes = layout::splitSizes(n, P);
-        auto special = [&](int64_t i) -> Value {
-          if (i != d)
-            return {};
-          if (sizes)
-            return tableEntry(b, loc, *sizes, getRank());
-          return splitSize(b, loc, dimOf(b, loc, inBuf, d), P, getRank());
-        };
-        SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
-        return lowerWith(dims, "seqpar_rt_split", [&](auto &args) {
-          // The equal form needs no table: the split rule gives it.
-          bool passSizes = sizes && recorded != LoweringForm::Equal;
-          args.append({i64Const(b, loc, mask), i64Const(b, loc, d),
-                       tableList(b, loc, passSizes ? *sizes : empty), noScale});
-        });
-      })
-      .Case([&](GatherOp gather) {
-        int64_t d = gather.getDim();
-        auto special = [&](int64_t i) -> Value {
-          if (i != d)
-            return {};
-          if (Value n = gather.getDynamicGatherSize())
-            return n;
-          return arith::MulIOp::create(b, loc, dimOf(b, loc, inBuf, d),
-                                       indexConst(b, loc, P));
-        };
-        SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
-        return lowerWith(dims, "seqpar_rt_gather", [&](auto &args) {
-          // The runtime's default pieces are every rank's own length, the
-          // same everywhere; other pieces are passed.
-          Value sizes;
-          if (recorded == LoweringForm::Equal) {
-            sizes = tableList(b, loc, empty);
-          } else if (std::optional<ArrayRef<int64_t>> attr =
-                         gather.getSizes()) {
-            sizes = tableList(b, loc, *attr);
-          } else if (std::optional<int64_t> n = gather.getGatherSize()) {
-            sizes = tableList(b, loc, layout::splitSizes(*n, P));
-          } else if (Value n = gather.getDynamicGatherSize()) {
-            // Pieces of a length known at run time, from the split rule.
-            sizes = memref::AllocaOp::create(b, loc, MemRefType::get({P}, i64));
-            auto loop = scf::ForOp::create(b, loc, indexConst(b, loc, 0),
-                                           indexConst(b, loc, P),
-                                           indexConst(b, loc, 1));
-            OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
-            Value q = loop.getInductionVar();
-            // Null when the runtime function's name is taken; reported later.
-            if (Value piece = splitSize(lb, loc, n, P, q))
-              memref::StoreOp::create(lb, loc, toI64(lb, loc, piece), sizes, q);
-            sizes = unrankedList(b, loc, sizes);
-          } else {
-            sizes = tableList(b, loc, empty);
-          }
-          args.append(
-              {i64Const(b, loc, mask), i64Const(b, loc, d), sizes, noScale});
-        });
-      })
-      .Case<ZigzagSplitOp, ZigzagGatherOp>([&](auto zigzag) {
-        // The local length is the global one over P (split) or times P
-        // (gather): every rank holds two of the 2P equal chunks.
-        constexpr bool isSplit =
-            std::is_same_v<decltype(zigzag), ZigzagSplitOp>;
-        int64_t d = zigzag.getDim();
-        auto special = [&](int64_t i) -> Value {
-          if (i != d)
-            return {};
-          Value n = dimOf(b, loc, inBuf, d), p = indexConst(b, loc, P);
-          if constexpr (isSplit)
-            return arith::DivUIOp::create(b, loc, n, p);
-          else
-            return arith::MulIOp::create(b, loc, n, p);
-        };
-        SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
-        return lowerWith(dims,
-                         isSplit ? "seqpar_rt_zigzag_split"
-                                 : "seqpar_rt_zigzag_gather",
-                         [&](auto &args) {
-                           args.append({i64Const(b, loc, mask),
-                                        i64Const(b, loc, d), noScale});
-                         });
-      })
-      .Case([&](PackedSplitOp packed) {
-        int64_t d = packed.getDim();
-        std::vector<int64_t> seqLens(packed.getSeqLens().begin(),
-                                     packed.getSeqLens().end());
-        auto special = [&](int64_t i) -> Value {
-          if (i != d)
-            return {};
-          return tableEntry(b, loc,
-                            layout::packedShardMap(seqLens, P).localSizes(),
-                            getRank());
-        };
-        SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
-        return lowerWith(dims, "seqpar_rt_packed_split", [&](auto &args) {
-          args.append({i64Const(b, loc, mask), i64Const(b, loc, d),
-                       tableList(b, loc, seqLens), noScale});
-        });
-      })
-      .Case([&](PackedGatherOp packed) {
-        int64_t d = packed.getDim();
-        SmallVector<Value> dims =
-            resultDims(b, loc, result, inBuf, [](int64_t) { return Value(); });
-        return lowerWith(dims, "seqpar_rt_packed_gather", [&](auto &args) {
-          args.append({i64Const(b, loc, mask), i64Const(b, loc, d),
-                       tableList(b, loc, packed.getSeqLens()), noScale});
-        });
-      })
-      .Case([&](HybridSplitOp hybrid) {
-        int64_t d = hybrid.getDim();
-        int64_t ring = axisIndex(hybrid.getRingAxis());
-        int64_t uly = axisIndex(hybrid.getUlyssesAxis());
-        auto special = [&](int64_t i) -> Value {
-          if (i != d)
-            return {};
-          Value len = call(b, loc, "seqpar_rt_local_length",
-                           {i32Const(b, loc, kMapZigzag), i64Const(b, loc, 0),
-                            i64Const(b, loc, ring), i64Const(b, loc, uly),
-                            toI64(b, loc, dimOf(b, loc, inBuf, d)),
-                            tableList(b, loc, empty)},
-                           i64, /*cInterface=*/true);
-          return len ? toIndex(b, loc, len) : Value();
-        };
-        SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
-        return lowerWith(dims, "seqpar_rt_hybrid_split", [&](auto &args) {
-          args.append({i64Const(b, loc, ring), i64Const(b, loc, uly),
-                       i64Const(b, loc, d), noScale});
-        });
-      })
-      .Case([&](HybridGatherOp hybrid) {
-        int64_t d = hybrid.getDim();
-        int64_t ring = axisIndex(hybrid.getRingAxis());
-        int64_t uly = axisIndex(hybrid.getUlyssesAxis());
-        Value global;
-        if (std::optional<int64_t> n = hybrid.getGatherSize())
-          global = indexConst(b, loc, *n);
-        else if (Value n = hybrid.getDynamicGatherSize())
-          global = n;
-        else
-          global = arith::MulIOp::create(b, loc, dimOf(b, loc, inBuf, d),
-                                         indexConst(b, loc, P));
-        SmallVector<Value> dims =
-            resultDims(b, loc, result, inBuf,
-                       [&](int64_t i) { return i == d ? global : Value(); });
-        return lowerWith(dims, "seqpar_rt_hybrid_gather", [&](auto &args) {
-          args.append({i64Const(b, loc, ring), i64Const(b, loc, uly),
-                       i64Const(b, loc, d), toI64(b, loc, global), noScale});
-        });
-      })
-      .Case([&](HybridPackedSplitOp hybrid) {
-        int64_t d = hybrid.getDim();
-        int64_t ring = axisIndex(hybrid.getRingAxis());
-        int64_t uly = axisIndex(hybrid.getUlyssesAxis());
-        auto special = [&](int64_t i) -> Value {
-          if (i != d)
-            return {};
-          Value len = call(b, loc, "seqpar_rt_local_length",
-                           {i32Const(b, loc, kMapPacked), i64Const(b, loc, 0),
-                            i64Const(b, loc, ring), i64Const(b, loc, uly),
-                            toI64(b, loc, dimOf(b, loc, inBuf, d)),
-                            tableList(b, loc, hybrid.getSeqLens())},
-                           i64, /*cInterface=*/true);
-          return len ? toIndex(b, loc, len) : Value();
-        };
-        SmallVector<Value> dims = resultDims(b, loc, result, inBuf, special);
-        return lowerWith(
-            dims, "seqpar_rt_packed_hybrid_split", [&](auto &args) {
-              args.append({i64Const(b, loc, ring), i64Const(b, loc, uly),
-                           i64Const(b, loc, d),
-                           tableList(b, loc, hybrid.getSeqLens()), noScale});
-            });
-      })
-      .Case([&](HybridPackedGatherOp hybrid) {
-        int64_t d = hybrid.getDim();
-        int64_t ring = axisIndex(hybrid.getRingAxis());
-        int64_t uly = axisIndex(hybrid.getUlyssesAxis());
-        SmallVector<Value> dims =
-            resultDims(b, loc, result, inBuf, [](int64_t) { return Value(); });
-        return lowerWith(
-            dims, "seqpar_rt_packed_hybrid_gather", [&](auto &args) {
-              args.append({i64Const(b, loc, ring), i64Const(b, loc, uly),
-                           i64Const(b, loc, d),
-                           tableList(b, loc, hybrid.getSeqLens()), noScale});
-            });
-      })
-      .Default([&](Operation *) -> LogicalResult {
-        // Every collective op has a case above; exchange_lengths is lowered
-        // before the switch.
-        llvm_unreachable("seqpar collective without a runtime lowering");
-      });
+/// The group descriptor (layout::encodeGroup) of `group`: its grid's shape
+/// and its axes in the listed order.
+Value RuntimeLoweringState::Impl::groupDescriptor(OpBuilder &b, Location loc,
+                                                  ModuleOp module,
+                                                  const ResolvedGroup &group) {
+  GridOp grid = group.grid;
+  ArrayRef<int64_t> gridShape = grid.getShape();
+  return tableList(
+      b, loc, module,
+      layout::encodeGroup(
+          layout::Shape(gridShape.begin(), gridShape.end()),
+          std::vector<int64_t>(group.axes.begin(), group.axes.end())));
 }
 
-//===----------------------------------------------------------------------===//
-// Init and finalize
-//===----------------------------------------------------------------------===//
+LogicalResult
+RuntimeLoweringState::Impl::lowerGroupOp(PatternRewriter &rewriter,
+                                         ExchangeLengthsOp op,
+                                         const ResolvedGroup &group) {
+  Location loc = op.getLoc();
+  auto module = op->getParentOfType<ModuleOp>();
+  func::FuncOp exchange =
+      callee(module, "seqpar_rt_exchange_lengths", {i64List, i64, i64List},
+             {i32}, /*cInterface=*/true);
+  func::FuncOp check = checkFunction(module);
+  if (!exchange || !check)
+    return failure();
+  Value descriptor = groupDescriptor(rewriter, loc, module, group);
+  Value dim = tensor::DimOp::create(rewriter, loc, op.getInput(),
+                                    indexConst(rewriter, loc, op.getDim()));
+  Value mine = arith::IndexCastOp::create(rewriter, loc, i64, dim);
+  auto resultType = cast<RankedTensorType>(op.getType());
+  auto alloc = memref::AllocOp::create(
+      rewriter, loc,
+      MemRefType::get(resultType.getShape(), resultType.getElementType()));
+  alloc->setAttr(kOutputAttr, rewriter.getUnitAttr());
+  Value out = memref::CastOp::create(rewriter, loc, i64List, alloc);
+  Value status = func::CallOp::create(rewriter, loc, exchange,
+                                      ValueRange{descriptor, mine, out})
+                     .getResult(0);
+  checkStatus(rewriter, loc, check, status);
+  rewriter.replaceOpWithNewOp<bufferization::ToTensorOp>(
+      op, resultType, alloc, /*restrict=*/true, /*writable=*/true);
+  return success();
+}
 
-LogicalResult Lowering::addInitAndFinalize(StringRef name) {
-  auto fn = symbolTable.lookup<func::FuncOp>(name);
-  if (!fn || fn.isExternal() || !gridShape)
-    return success();
+LogicalResult RuntimeLoweringState::Impl::lowerGroupOp(
+    PatternRewriter &rewriter, GroupRankOp op, const ResolvedGroup &group) {
+  Location loc = op.getLoc();
+  auto module = op->getParentOfType<ModuleOp>();
+  func::FuncOp groupRank = callee(module, "seqpar_rt_group_rank", {i64List},
+                                  {i64}, /*cInterface=*/true);
+  func::FuncOp check = checkFunction(module);
+  if (!groupRank || !check)
+    return failure();
+  Value descriptor = groupDescriptor(rewriter, loc, module, group);
+  Value rank =
+      func::CallOp::create(rewriter, loc, groupRank, ValueRange{descriptor})
+          .getResult(0);
+  // The queries answer -1 on failure.
+  Value failure =
+      arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, rank,
+                            i64Const(rewriter, loc, 0));
+  func::CallOp::create(rewriter, loc, check, ValueRange{failure});
+  rewriter.replaceOpWithNewOp<arith::IndexCastOp>(op, indexType, rank);
+  return success();
+}
+
+/// Grids have static shapes: a group's size is a constant. (group_size folds
+/// too, but the conversion folds nothing.)
+LogicalResult RuntimeLoweringState::Impl::lowerGroupOp(
+    PatternRewriter &rewriter, GroupSizeOp op, const ResolvedGroup &group) {
+  rewriter.replaceOpWithNewOp<arith::ConstantIndexOp>(op, group.size);
+  return success();
+}
+
+LogicalResult
+RuntimeLoweringState::Impl::addInitAndFinalize(func::FuncOp fn,
+                                               ArrayRef<int64_t> gridShape) {
+  auto module = fn->getParentOfType<ModuleOp>();
+  func::FuncOp init = callee(module, "seqpar_rt_init", {i64List}, {i32},
+                             /*cInterface=*/true);
+  func::FuncOp finalize =
+      callee(module, "seqpar_rt_finalize", {}, {i32}, /*cInterface=*/false);
+  func::FuncOp check = checkFunction(module);
+  if (!init || !finalize || !check)
+    return failure();
   Location loc = fn.getLoc();
   OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
-  Value sizes = tableList(b, loc, *gridShape);
-  runtimeCall(b, loc, "seqpar_rt_init", {sizes});
+  Value sizes = tableList(b, loc, module, gridShape);
+  checkStatus(
+      b, loc, check,
+      func::CallOp::create(b, loc, init, ValueRange{sizes}).getResult(0));
   SmallVector<func::ReturnOp> returns;
   fn.walk([&](func::ReturnOp ret) { returns.push_back(ret); });
   for (func::ReturnOp ret : returns) {
     b.setInsertionPoint(ret);
-    Value status =
-        call(b, loc, "seqpar_rt_finalize", {}, i32, /*cInterface=*/false);
-    if (status)
-      checkStatus(b, loc, status);
-  }
-  return success(!failedDeclaration);
-}
-
-LogicalResult Lowering::run(StringRef initFunction) {
-  SmallVector<Operation *> ops;
-  SmallVector<GridOp> grids;
-  // Ops of nested modules are lowered with their own module's declarations.
-  module.walk([&](Operation *op) {
-    if (op->getParentOfType<ModuleOp>() != module)
-      return;
-    if (auto grid = dyn_cast<GridOp>(op))
-      grids.push_back(grid);
-    else if (isa<CollectiveOpInterface>(op))
-      ops.push_back(op);
-  });
-  if (failed(checkGroups(ops)))
-    return failure();
-  // A module with a grid but no collective still initializes the runtime.
-  if (!gridShape && !grids.empty())
-    gridShape = SmallVector<int64_t>(grids.front().getShape());
-  if (!gridShape)
-    return success();
-  if (failed(buildCheckFunction()))
-    return failure();
-  // Init first: the collectives' constants then go above it.
-  if (!initFunction.empty() && failed(addInitAndFinalize(initFunction)))
-    return failure();
-  for (Operation *op : ops)
-    if (failed(lowerOp(op)))
-      return failure();
-  for (GridOp grid : grids) {
-    if (grid->getParentOp() == module)
-      symbolTable.erase(grid);
-    else
-      grid->erase();
+    checkStatus(b, loc, check,
+                func::CallOp::create(b, loc, finalize).getResult(0));
   }
   return success();
+}
+
+seqpar::RuntimeLoweringState::RuntimeLoweringState(MLIRContext *ctx)
+    : impl(std::make_unique<Impl>(ctx)) {}
+seqpar::RuntimeLoweringState::~RuntimeLoweringState() = default;
+
+bool seqpar::RuntimeLoweringState::hasFailed() const {
+  return impl->hasFailed();
+}
+
+LogicalResult
+seqpar::RuntimeLoweringState::addInitAndFinalize(func::FuncOp fn,
+                                                 ArrayRef<int64_t> gridShape) {
+  return impl->addInitAndFinalize(fn, gridShape);
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+template <typename OpTy>
+using ScatterLengthsOf = decltype(std::declval<OpTy>().getScatterLengths());
+template <typename OpTy>
+using GatherLengthsOf = decltype(std::declval<OpTy>().getGatherLengths());
+template <typename OpTy>
+using DynamicGatherSizeOf =
+    decltype(std::declval<OpTy>().getDynamicGatherSize());
+
+/// The operands of `op` that fill the run-time slots of its descriptor (see
+/// getOpModel): lengths tensors and a dynamic gather size, where the op has
+/// them.
+template <typename OpTy> RuntimeOperands runtimeOperandsOf(OpTy op) {
+  RuntimeOperands operands;
+  if constexpr (llvm::is_detected<ScatterLengthsOf, OpTy>::value)
+    operands.scatterValues = op.getScatterLengths();
+  if constexpr (llvm::is_detected<GatherLengthsOf, OpTy>::value)
+    operands.gatherValues = op.getGatherLengths();
+  if constexpr (llvm::is_detected<DynamicGatherSizeOf, OpTy>::value)
+    operands.length = op.getDynamicGatherSize();
+  return operands;
+}
+
+/// Every collective that moves data: all_to_all, split and gather in every
+/// distribution, hybrid ones included, lower alike from their op model.
+template <typename OpTy>
+struct CollectiveLowering : public OpRewritePattern<OpTy> {
+  CollectiveLowering(MLIRContext *ctx, RuntimeLoweringState::Impl &state,
+                     bool fusePermutes)
+      : OpRewritePattern<OpTy>(ctx), state(state), fusePermutes(fusePermutes) {}
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<layout::Op> model = getOpModel(op, state.getSymbolTables());
+    if (failed(model))
+      return rewriter.notifyMatchFailure(op, "no op model");
+    return state.lowerCollective(rewriter, op, *model, runtimeOperandsOf(op),
+                                 fusePermutes);
+  }
+
+  RuntimeLoweringState::Impl &state;
+  bool fusePermutes;
+};
+
+/// The ops that need only their group: exchange_lengths, group_rank and
+/// group_size.
+template <typename OpTy>
+struct GroupOpLowering : public OpRewritePattern<OpTy> {
+  GroupOpLowering(MLIRContext *ctx, RuntimeLoweringState::Impl &state)
+      : OpRewritePattern<OpTy>(ctx), state(state) {}
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<ResolvedGroup> group = resolveGroup(
+        op, op.getGridAttr(), op.getGroupAxes(), state.getSymbolTables());
+    if (failed(group))
+      return failure();
+    return state.lowerGroupOp(rewriter, op, *group);
+  }
+
+  RuntimeLoweringState::Impl &state;
+};
+
+} // namespace
+
+void seqpar::populateSeqParToRuntimePatterns(RewritePatternSet &patterns,
+                                             RuntimeLoweringState &state,
+                                             bool fusePermutes) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<
+      CollectiveLowering<AllToAllOp>, CollectiveLowering<SplitOp>,
+      CollectiveLowering<GatherOp>, CollectiveLowering<ZigzagSplitOp>,
+      CollectiveLowering<ZigzagGatherOp>, CollectiveLowering<PackedSplitOp>,
+      CollectiveLowering<PackedGatherOp>, CollectiveLowering<HybridSplitOp>,
+      CollectiveLowering<HybridGatherOp>,
+      CollectiveLowering<HybridPackedSplitOp>,
+      CollectiveLowering<HybridPackedGatherOp>>(ctx, state.getImpl(),
+                                                fusePermutes);
+  patterns.add<GroupOpLowering<ExchangeLengthsOp>, GroupOpLowering<GroupRankOp>,
+               GroupOpLowering<GroupSizeOp>>(ctx, state.getImpl());
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The grid that an op of `module` (not of a nested module) runs on or
+/// asks about, if it is one that names a grid for the runtime.
+GridOp gridUsedBy(Operation *op, ModuleOp module,
+                  SymbolTableCollection &symbolTables) {
+  if (op->getParentOfType<ModuleOp>() != module)
+    return {};
+  FlatSymbolRefAttr name;
+  if (auto collective = dyn_cast<CollectiveOpInterface>(op))
+    name = collective.getGroupGrid();
+  else if (auto query = dyn_cast<GroupRankOp>(op))
+    name = query.getGridAttr();
+  if (!name)
+    return {};
+  // The verifier reports a missing grid.
+  return symbolTables.lookupNearestSymbolFrom<GridOp>(op, name);
+}
+
+int64_t rankCount(GridOp grid) {
+  ArrayRef<int64_t> shape = grid.getShape();
+  return layout::numElements(layout::Shape(shape.begin(), shape.end()));
+}
+
+/// The grid whose shape initializes the runtime for `module`: the grid of
+/// its first collective (or group_rank), else its first grid. Every grid
+/// used must have as many ranks, since each spans the world.
+FailureOr<GridOp> findInitGrid(ModuleOp module,
+                               SymbolTableCollection &symbolTables) {
+  SmallVector<std::pair<Operation *, GridOp>> uses;
+  module.walk([&](Operation *op) {
+    if (GridOp grid = gridUsedBy(op, module, symbolTables))
+      uses.push_back({op, grid});
+  });
+  if (uses.empty()) {
+    for (GridOp grid : module.getOps<GridOp>())
+      return grid;
+    return GridOp();
+  }
+  auto [firstUser, first] = uses.front();
+  for (auto [op, grid] : uses) {
+    if (rankCount(grid) == rankCount(first))
+      continue;
+    InFlightDiagnostic diag =
+        op->emitOpError()
+        << "runs on grid @" << grid.getSymName() << " of " << rankCount(grid)
+        << " ranks but the module's first collective runs on grid @"
+        << first.getSymName() << " of " << rankCount(first)
+        << " ranks; every grid of a module spans all ranks";
+    diag.attachNote(firstUser->getLoc()) << "first collective";
+    return failure();
+  }
+  return first;
 }
 
 struct ConvertSeqParToRuntimePass
     : public seqpar::impl::ConvertSeqParToRuntimeBase<
           ConvertSeqParToRuntimePass> {
   using Base::Base;
+
   void runOnOperation() override {
+    ModuleOp top = getOperation();
+    RuntimeLoweringState state(&getContext());
+    SymbolTableCollection &symbolTables = state.getImpl().getSymbolTables();
+
+    // Each module (nested ones too) initializes the runtime in its own
+    // init function, before its collectives' constants go above it.
     SmallVector<ModuleOp> modules;
-    getOperation().walk([&](ModuleOp module) { modules.push_back(module); });
+    top.walk([&](ModuleOp module) { modules.push_back(module); });
     for (ModuleOp module : modules) {
-      Lowering lowering(module, fusePermutes);
-      if (failed(lowering.run(initFunction)))
+      FailureOr<GridOp> grid = findInitGrid(module, symbolTables);
+      if (failed(grid))
+        return signalPassFailure();
+      if (!*grid || initFunction.empty())
+        continue;
+      auto fn = symbolTables.lookupSymbolIn<func::FuncOp>(
+          module, StringAttr::get(&getContext(), initFunction));
+      if (fn && !fn.isExternal() &&
+          failed(state.addInitAndFinalize(fn, (*grid).getShape())))
         return signalPassFailure();
     }
+
+    RewritePatternSet patterns(&getContext());
+    populateSeqParToRuntimePatterns(patterns, state, fusePermutes);
+    // Each op is rewritten once: the patterns see only the ops that exist
+    // now, nothing is folded, and a second sweep would find nothing.
+    GreedyRewriteConfig config;
+    config.setUseTopDownTraversal()
+        .setStrictness(GreedyRewriteStrictness::ExistingOps)
+        .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled)
+        .enableFolding(false)
+        .enableConstantCSE(false)
+        .setMaxIterations(1);
+    // "Did not converge" only says that the one sweep changed something.
+    (void)applyPatternsGreedily(top, std::move(patterns), config);
+    if (state.hasFailed())
+      return signalPassFailure();
+
+    // What is left has no lowering.
+    WalkResult left = top.walk([&](Operation *op) {
+      if (!isa_and_nonnull<SeqParDialect>(op->getDialect()) || isa<GridOp>(op))
+        return WalkResult::advance();
+      op->emitOpError() << "has no lowering to runtime calls";
+      return WalkResult::interrupt();
+    });
+    if (left.wasInterrupted())
+      return signalPassFailure();
+
+    SmallVector<GridOp> grids;
+    top.walk([&](GridOp grid) { grids.push_back(grid); });
+    for (GridOp grid : grids)
+      grid->erase();
   }
 };
 

@@ -1,6 +1,6 @@
 // RUN: seqpar-opt %s --split-input-file --seqpar-free-outputs | FileCheck %s
 
-func.func private @seqpar_rt_split(memref<*xi8>, memref<*xi8>, i32) -> i32
+func.func private @seqpar_rt_run(memref<*xi8>, memref<*xi8>, i32, memref<*xi64>, memref<*xi64>, memref<*xi64>, i64) -> i32
 func.func private @user(memref<4xf32>)
 
 // A buffer used by views, runtime calls, loads and a linalg op in its block
@@ -8,18 +8,20 @@ func.func private @user(memref<4xf32>)
 // CHECK-LABEL: func @freed
 // CHECK: %[[A:.*]] = memref.alloc() : memref<4xf32>
 // CHECK-NOT: seqpar.output
-// CHECK: call @seqpar_rt_split
+// CHECK: call @seqpar_rt_run
 // CHECK: scf.for
 // CHECK: memref.load %[[A]]
 // CHECK: }
 // CHECK-NEXT: memref.dealloc %[[A]] : memref<4xf32>
 // CHECK-NEXT: return
-func.func @freed(%n: index) -> f32 {
+func.func @freed(%n: index, %d: memref<*xi64>) -> f32 {
   %a = memref.alloc() {seqpar.output} : memref<4xf32>
   %u = memref.cast %a : memref<4xf32> to memref<*xf32>
   %b = builtin.unrealized_conversion_cast %u : memref<*xf32> to memref<*xi8>
-  %c7 = arith.constant 7 : i32
-  %s = func.call @seqpar_rt_split(%b, %b, %c7) : (memref<*xi8>, memref<*xi8>, i32) -> i32
+  %c1_i32 = arith.constant 1 : i32
+  %c-1 = arith.constant -1 : i64
+  %s = func.call @seqpar_rt_run(%b, %b, %c1_i32, %d, %d, %d, %c-1)
+      : (memref<*xi8>, memref<*xi8>, i32, memref<*xi64>, memref<*xi64>, memref<*xi64>, i64) -> i32
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %zero = arith.constant 0.0 : f32

@@ -13,11 +13,11 @@ seqpar.grid @cp(axes = ["u" = 4])
 // CHECK-NOT: linalg.transpose
 // CHECK: %[[IN:.*]] = bufferization.to_buffer %[[X]] read_only
 // CHECK: %[[INV:.*]] = memref.transpose %[[IN]] (d0, d1, d2, d3) -> (d0, d2, d1, d3)
+// CHECK: memref.cast %[[INV]]
 // CHECK: %[[OUT:.*]] = memref.alloc() {seqpar.output} : memref<2x4x32x64xf32>
 // CHECK: %[[OUTV:.*]] = memref.transpose %[[OUT]] (d0, d1, d2, d3) -> (d0, d2, d1, d3)
-// CHECK: memref.cast %[[INV]]
 // CHECK: memref.cast %[[OUTV]]
-// CHECK: call @seqpar_rt_all_to_all
+// CHECK: call @seqpar_rt_run
 // CHECK: %[[T:.*]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<2x4x32x64xf32>
 // CHECK: return %[[T]]
 // CHECK-NOT: linalg.transpose
@@ -35,11 +35,38 @@ func.func @seed_style(%x: tensor<2x16x8x64xf32>) -> tensor<2x4x32x64xf32> {
   return %c : tensor<2x4x32x64xf32>
 }
 
+// A dynamic dim of the fused output is the shape query's entry for the
+// result dim it comes from: buffer dim 2 is result dim 1.
+// CHECK-LABEL: func @dynamic_seed_style
+// CHECK-DAG: %[[SHAPE:.*]] = memref.alloca() : memref<4xi64>
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK: call @seqpar_rt_output_shape
+// CHECK: %[[N:.*]] = memref.load %[[SHAPE]][%[[C1]]]
+// CHECK: %[[NI:.*]] = arith.index_cast %[[N]]
+// CHECK: %[[OUT:.*]] = memref.alloc(%[[NI]]) {seqpar.output} : memref<2x4x?x64xf32>
+// CHECK: memref.transpose %[[OUT]] (d0, d1, d2, d3) -> (d0, d2, d1, d3)
+// CHECK: call @seqpar_rt_run
+func.func @dynamic_seed_style(%x: tensor<2x16x?x64xf32>) -> tensor<2x4x?x64xf32> {
+  %c2 = arith.constant 2 : index
+  %n = tensor.dim %x, %c2 : tensor<2x16x?x64xf32>
+  %e0 = tensor.empty(%n) : tensor<2x?x16x64xf32>
+  %a = linalg.transpose ins(%x : tensor<2x16x?x64xf32>)
+      outs(%e0 : tensor<2x?x16x64xf32>) permutation = [0, 2, 1, 3]
+  %b = seqpar.all_to_all %a on @cp["u"] scatter 2 gather 1
+      : tensor<2x?x16x64xf32> -> tensor<2x?x4x64xf32>
+  %c4 = arith.constant 4 : index
+  %m = arith.muli %n, %c4 : index
+  %e1 = tensor.empty(%m) : tensor<2x4x?x64xf32>
+  %c = linalg.transpose ins(%b : tensor<2x?x4x64xf32>)
+      outs(%e1 : tensor<2x4x?x64xf32>) permutation = [0, 2, 1, 3]
+  return %c : tensor<2x4x?x64xf32>
+}
+
 // Chains compose: [1, 2, 0] then [2, 0, 1] is the identity and vanishes.
 // CHECK-LABEL: func @chain_to_identity
 // CHECK-NOT: linalg.transpose
 // CHECK-NOT: memref.transpose
-// CHECK: call @seqpar_rt_all_to_all
+// CHECK: call @seqpar_rt_run
 func.func @chain_to_identity(%x: tensor<4x8x2xf32>) -> tensor<4x32x2xf32> {
   %e0 = tensor.empty() : tensor<8x2x4xf32>
   %a = linalg.transpose ins(%x : tensor<4x8x2xf32>)
@@ -61,7 +88,7 @@ func.func @chain_to_identity(%x: tensor<4x8x2xf32>) -> tensor<4x32x2xf32> {
 // CHECK: memref.transpose %{{.*}} (d0, d1) -> (d1, d0)
 // CHECK: %[[OUT:.*]] = memref.alloc() {seqpar.output} : memref<32x2xf32>
 // CHECK-NOT: memref.transpose
-// CHECK: call @seqpar_rt_all_to_all
+// CHECK: call @seqpar_rt_run
 // CHECK: bufferization.to_tensor %[[OUT]]
 // CHECK-NOT: linalg.transpose
 func.func @generic_and_output_chain(%x: tensor<8x8xf32>) -> tensor<32x2xf32> {
@@ -90,7 +117,7 @@ func.func @generic_and_output_chain(%x: tensor<8x8xf32>) -> tensor<32x2xf32> {
 // CHECK-LABEL: func @negative_shared_permutes
 // CHECK: %[[KEEP:.*]] = linalg.transpose
 // CHECK: memref.transpose
-// CHECK: call @seqpar_rt_all_to_all
+// CHECK: call @seqpar_rt_run
 // CHECK: %[[R:.*]] = bufferization.to_tensor
 // CHECK: linalg.transpose ins(%[[R]]
 // CHECK: return %[[KEEP]], %[[R]]

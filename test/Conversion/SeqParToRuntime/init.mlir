@@ -28,6 +28,25 @@ func.func @main(%c: i1) {
 
 // -----
 
+// Several grids over the same ranks: the runtime starts with the grid of the
+// first collective (or group_rank), not the first one declared.
+// CHECK: memref.global "private" constant @[[$SHAPE:.*]] : memref<1xi64> = dense<4>
+// CHECK-LABEL: func @main
+// CHECK: %[[S:.*]] = memref.get_global @[[$SHAPE]] : memref<1xi64>
+// CHECK: %[[U:.*]] = memref.cast %[[S]] : memref<1xi64> to memref<*xi64>
+// CHECK: call @seqpar_rt_init(%[[U]])
+// CHECK: call @seqpar_rt_finalize()
+// CHECK: return
+seqpar.grid @dpcp(axes = ["dp" = 2, "cp" = 2])
+seqpar.grid @world(axes = ["w" = 4])
+func.func @main(%x: tensor<8xf32>) -> (index, tensor<4xf32>) {
+  %r = seqpar.group_rank on @world["w"]
+  %y = seqpar.split %x on @dpcp["cp"] dim 0 : tensor<8xf32> -> tensor<4xf32>
+  return %r, %y : index, tensor<4xf32>
+}
+
+// -----
+
 // Without a grid nothing is added: no declaration before main, no call in it.
 // CHECK-NOT: seqpar_rt
 // CHECK-LABEL: func @main

@@ -3,18 +3,19 @@
 // RUN: seqpar-opt %s --split-input-file --seqpar-lower-to-llvm | FileCheck %s
 
 // The output of the first call is the input of the second (through a ranked
-// cast): its descriptor is stored once and passed to both calls. The
-// argument's descriptor is the third store.
+// cast): its descriptor is stored once and its two fields, extracted once,
+// go to both calls. The argument's descriptor is the third store.
 // CHECK-LABEL: llvm.func @chain
 // CHECK: llvm.store
 // CHECK: llvm.store
 // CHECK: %[[A:[0-9]+]] = llvm.insertvalue %{{[0-9]+}}, %{{[0-9]+}}[1] : !llvm.struct<(i64, ptr)>
-// CHECK: llvm.call @f(
+// CHECK-DAG: %[[A1:[0-9]+]] = llvm.extractvalue %[[A]][1]
+// CHECK-DAG: %[[A0:[0-9]+]] = llvm.extractvalue %[[A]][0]
+// CHECK: llvm.call @f(%{{[0-9]+}}, %{{[0-9]+}}, %[[A0]], %[[A1]])
 // CHECK: llvm.store
 // CHECK-NOT: llvm.store
-// CHECK: llvm.extractvalue %[[A]][0]
-// CHECK-NEXT: llvm.extractvalue %[[A]][1]
-// CHECK: llvm.call @f(
+// CHECK-NOT: llvm.extractvalue %[[A]]
+// CHECK: llvm.call @f(%[[A0]], %[[A1]],
 // CHECK-NOT: llvm.store
 // CHECK-NOT: unrealized_conversion_cast
 func.func private @f(memref<*xi8>, memref<*xi8>) -> i32

@@ -116,3 +116,20 @@ func.func @hybrid(%h: tensor<2x20x64xf32>, %p: tensor<24x64xbf16>,
       : tensor<?x3xf32> -> tensor<?x3xf32>
   return
 }
+
+// A group in another order than the grid's, and a disabled ring of one rank:
+// the adjoints keep the group and take their types from the op model.
+seqpar.grid @ring1(axes = ["ring" = 1, "ulysses" = 2])
+
+// CHECK-LABEL: func @axis_order_and_ring_of_one
+func.func @axis_order_and_ring_of_one(%x: tensor<2x24xf32>, %o: tensor<7xf32>) {
+  // CHECK: %[[S:.*]] = seqpar.split {{.*}} on @cp["ulysses", "ring"] dim 1 {test.adjoint_factor = array<i64: 1, 1>}
+  // CHECK-NEXT: seqpar.gather %[[S]] on @cp["ulysses", "ring"] dim 1 gather_size 24 : tensor<2x3xf32> -> tensor<2x24xf32>
+  %0 = seqpar.split %x on @cp["ulysses", "ring"] dim 1
+      : tensor<2x24xf32> -> tensor<2x3xf32>
+  // CHECK: %[[H:.*]] = seqpar.hybrid_split {{.*}} on @ring1 {{.*}} {test.adjoint_factor = array<i64: 1, 2>}
+  // CHECK-NEXT: seqpar.hybrid_gather %[[H]] on @ring1 ring "ring" ulysses "ulysses" dim 0 gather_size 7 : tensor<?xf32> -> tensor<7xf32>
+  %1 = seqpar.hybrid_split %o on @ring1 ring "ring" ulysses "ulysses" dim 0
+      : tensor<7xf32> -> tensor<?xf32>
+  return
+}

@@ -437,3 +437,21 @@ func.func @negative_inverse_pair_attrs(%x: tensor<16x16xf32>,
       : tensor<128x16xf32> -> tensor<128x2xf32>
   return %1, %3, %5 : tensor<8x32xf32>, tensor<24x4xbf16>, tensor<128x2xf32>
 }
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+seqpar.grid @one_by_one(axes = ["ring" = 1, "ulysses" = 1])
+
+// The size of a group is static; the rank in a group of one is 0.
+// CHECK-LABEL: func @group_queries
+// CHECK-DAG: %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[R:.*]] = seqpar.group_rank on @cp["ulysses"]
+// CHECK: return %[[C8]], %[[C0]], %[[R]]
+func.func @group_queries() -> (index, index, index) {
+  %p = seqpar.group_size on @cp["ulysses", "ring"]
+  %z = seqpar.group_rank on @one_by_one["ring", "ulysses"]
+  %r = seqpar.group_rank on @cp["ulysses"]
+  return %p, %z, %r : index, index, index
+}

@@ -5,7 +5,7 @@
 // seqpar.grid
 //===----------------------------------------------------------------------===//
 
-// expected-error @+1 {{'seqpar.grid' op expected at least one axis}}
+// expected-error @+1 {{'seqpar.grid' op grid [] has 0 axes but 1 to 16 are supported}}
 seqpar.grid @g(axes = [])
 
 // -----
@@ -20,13 +20,39 @@ seqpar.grid @g(axes = ["a" = 2, "a" = 2])
 
 // -----
 
-// expected-error @+1 {{'seqpar.grid' op axis "a" has size 0, expected at least 1}}
+// expected-error @+1 {{'seqpar.grid' op grid [0] has an axis of size 0}}
 seqpar.grid @g(axes = ["a" = 0])
 
 // -----
 
-// expected-error @+1 {{'seqpar.grid' op grid has more than 2147483647 ranks, the most a communicator holds}}
+// expected-error @+1 {{'seqpar.grid' op grid [65536, 65536] has more than 2147483647 ranks}}
 seqpar.grid @g(axes = ["a" = 65536, "b" = 65536])
+
+// -----
+
+// One axis past the limit of 16.
+// expected-error @+1 {{'seqpar.grid' op grid [1, 1, 1, 1, 1, 1, 1, 1, ..., 1, 1, 1, 1, 1, 1, 1, 1] (17 entries) has 17 axes but 1 to 16 are supported}}
+seqpar.grid @g(axes = ["a" = 1, "b" = 1, "c" = 1, "d" = 1, "e" = 1, "f" = 1,
+                       "g" = 1, "h" = 1, "i" = 1, "j" = 1, "k" = 1, "l" = 1,
+                       "m" = 1, "n" = 1, "o" = 1, "p" = 1, "q" = 1])
+
+// -----
+
+// 70 axes (once past a 64-bit axis mask): rejected, not wrapped around.
+// expected-error @+1 {{'seqpar.grid' op grid [1, 1, 1, 1, 1, 1, 1, 1, ..., 1, 1, 1, 1, 1, 1, 1, 2] (70 entries) has 70 axes but 1 to 16 are supported}}
+seqpar.grid @g(axes = [
+  "a0" = 1, "a1" = 1, "a2" = 1, "a3" = 1, "a4" = 1, "a5" = 1, "a6" = 1,
+  "a7" = 1, "a8" = 1, "a9" = 1, "a10" = 1, "a11" = 1, "a12" = 1, "a13" = 1,
+  "a14" = 1, "a15" = 1, "a16" = 1, "a17" = 1, "a18" = 1, "a19" = 1,
+  "a20" = 1, "a21" = 1, "a22" = 1, "a23" = 1, "a24" = 1, "a25" = 1,
+  "a26" = 1, "a27" = 1, "a28" = 1, "a29" = 1, "a30" = 1, "a31" = 1,
+  "a32" = 1, "a33" = 1, "a34" = 1, "a35" = 1, "a36" = 1, "a37" = 1,
+  "a38" = 1, "a39" = 1, "a40" = 1, "a41" = 1, "a42" = 1, "a43" = 1,
+  "a44" = 1, "a45" = 1, "a46" = 1, "a47" = 1, "a48" = 1, "a49" = 1,
+  "a50" = 1, "a51" = 1, "a52" = 1, "a53" = 1, "a54" = 1, "a55" = 1,
+  "a56" = 1, "a57" = 1, "a58" = 1, "a59" = 1, "a60" = 1, "a61" = 1,
+  "a62" = 1, "a63" = 1, "a64" = 1, "a65" = 1, "a66" = 1, "a67" = 1,
+  "a68" = 1, "a69" = 2])
 
 // -----
 
@@ -66,18 +92,18 @@ func.func @unknown_axis(%x: tensor<8xf32>) {
 
 seqpar.grid @g(axes = ["a" = 4, "b" = 2])
 func.func @duplicate_axis(%x: tensor<8xf32>) {
-  // expected-error @+1 {{'seqpar.split' op invalid group of grid @g: axis 0 is listed twice in [0, 1, 0]}}
+  // expected-error @+1 {{'seqpar.split' op group lists axis "a" more than once}}
   %0 = seqpar.split %x on @g["a", "b", "a"] dim 0 : tensor<8xf32> -> tensor<2xf32>
   return
 }
 
 // -----
 
-// The repeated axis is reported before the group size, whose product would
-// overflow int64.
+// The repeated axis is reported locally, before the group size, whose product
+// would overflow int64.
 seqpar.grid @g(axes = ["a" = 2147483647])
 func.func @duplicate_axis_of_large_grid(%x: tensor<8xf32>) {
-  // expected-error @+1 {{'seqpar.split' op invalid group of grid @g: axis 0 is listed twice in [0, 0, 0]}}
+  // expected-error @+1 {{'seqpar.split' op group lists axis "a" more than once}}
   %0 = seqpar.split %x on @g["a", "a", "a"] dim 0 : tensor<8xf32> -> tensor<?xf32>
   return
 }
@@ -95,7 +121,7 @@ func.func @no_axes(%x: tensor<8xf32>) {
 
 seqpar.grid @g(axes = ["a" = 512, "b" = 256])
 func.func @group_too_large(%x: tensor<8xf32>) {
-  // expected-error @+1 {{'seqpar.split' op group of 131072 ranks exceeds the supported maximum of 65536}}
+  // expected-error @+1 {{'seqpar.split' op invalid group of grid @g: group of 131072 ranks exceeds the supported maximum of 65536}}
   %0 = seqpar.split %x on @g["a", "b"] dim 0 : tensor<8xf32> -> tensor<?xf32>
   return
 }
@@ -300,7 +326,7 @@ func.func @uneven_static_gather_piece(%x: tensor<3x8xf32>) {
 // Long per-rank lists keep their first and last eight entries.
 seqpar.grid @g(axes = ["a" = 20])
 func.func @uneven_static_gather_piece_large_group(%x: tensor<1x40xf32>) {
-  // expected-error @+1 {{'seqpar.all_to_all' op input dim 0 has static size 1 but the ranks hold [2, 1, 1, 1, 1, 1, 1, 1, ..., 1, 1, 1, 1, 1, 1, 1, 1] (20 ranks), so it must be dynamic}}
+  // expected-error @+1 {{'seqpar.all_to_all' op input dim 0 has static size 1 but the ranks hold [2, 1, 1, 1, 1, 1, 1, 1, ..., 1, 1, 1, 1, 1, 1, 1, 1] (20 entries), so it must be dynamic}}
   %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0 gather_size 21
       : tensor<1x40xf32> -> tensor<21x2xf32>
   return
@@ -320,9 +346,31 @@ func.func @wrong_static_gather_piece(%x: tensor<2x8xf32>) {
 
 seqpar.grid @g(axes = ["a" = 4])
 func.func @gather_overflow(%x: tensor<4611686018427387904x8xf32>) {
-  // expected-error @+1 {{'seqpar.all_to_all' op dim 0 of size 4611686018427387904 times 4 ranks overflows int64}}
+  // expected-error @+1 {{'seqpar.all_to_all' op the input shape [4611686018427387904, 8] has more than 2^59 elements}}
   %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0
       : tensor<4611686018427387904x8xf32> -> tensor<?x2xf32>
+  return
+}
+
+// -----
+
+// The gathered length of a dim near 2^58 over 65536 ranks does not fit int64.
+seqpar.grid @g(axes = ["a" = 65536])
+func.func @all_to_all_gather_overflow(%x: tensor<288230376151711744x?xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op gather dim 0: size 288230376151711744 times 65536 ranks overflows int64}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0
+      : tensor<288230376151711744x?xf32> -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @all_to_all_output_too_large(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op the output shape [9223372036854775807, 2] has more than 2^59 elements}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0
+      gather_size 9223372036854775807
+      : tensor<?x8xf32> -> tensor<9223372036854775807x2xf32>
   return
 }
 
@@ -373,7 +421,7 @@ func.func @split_sizes_negative(%x: tensor<2x?xf32>) {
 
 seqpar.grid @g(axes = ["a" = 4])
 func.func @split_sizes_overflow(%x: tensor<2x?xf32>) {
-  // expected-error @+1 {{'seqpar.split' op sizes [9223372036854775807, 1, 0, 0] overflow int64 when summed}}
+  // expected-error @+1 {{'seqpar.split' op dim 1: sizes [9223372036854775807, 1, 0, 0] overflow int64 when summed}}
   %0 = seqpar.split %x on @g["a"] dim 1 sizes [9223372036854775807, 1, 0, 0]
       : tensor<2x?xf32> -> tensor<2x?xf32>
   return
@@ -425,7 +473,7 @@ func.func @zigzag_length(%x: tensor<2x12xf32>) {
 
 seqpar.grid @g(axes = ["a" = 4])
 func.func @zigzag_gather_odd(%x: tensor<2x3xf32>) {
-  // expected-error @+1 {{'seqpar.zigzag_gather' op input dim 1 of size 3 gathers to 12: zigzag length 12 is not a multiple of 2 * 4 = 8}}
+  // expected-error @+1 {{'seqpar.zigzag_gather' op dim 1: input size 3 gathers to 12: zigzag length 12 is not a multiple of 2 * 4 = 8}}
   %0 = seqpar.zigzag_gather %x on @g["a"] dim 1 : tensor<2x3xf32> -> tensor<2x12xf32>
   return
 }
@@ -463,7 +511,7 @@ func.func @seq_lens_negative(%x: tensor<?x4xf32>) {
 
 seqpar.grid @g(axes = ["a" = 2])
 func.func @seq_lens_overflow(%x: tensor<?x4xf32>) {
-  // expected-error @+1 {{'seqpar.packed_split' op seq_lens [9223372036854775807, 9223372036854775807] overflow int64 when summed}}
+  // expected-error @+1 {{'seqpar.packed_split' op dim 0: sequence lengths [9223372036854775807, 9223372036854775807] overflow int64 when summed}}
   %0 = seqpar.packed_split %x on @g["a"] dim 0
       seq_lens [9223372036854775807, 9223372036854775807]
       : tensor<?x4xf32> -> tensor<?x4xf32>
@@ -490,6 +538,38 @@ func.func @packed_gather_static_uneven(%x: tensor<5x4xf32>) {
   return
 }
 
+// -----
+
+seqpar.grid @g(axes = ["a" = 65536])
+func.func @gather_overflow(%x: tensor<288230376151711744xf32>) {
+  // expected-error @+1 {{'seqpar.gather' op dim 0: size 288230376151711744 times 65536 ranks overflows int64}}
+  %0 = seqpar.gather %x on @g["a"] dim 0
+      : tensor<288230376151711744xf32> -> tensor<?xf32>
+  return
+}
+
+// -----
+
+// Two pieces of 2^62 sum past int64.
+seqpar.grid @g(axes = ["a" = 2])
+func.func @gather_sizes_overflow(%x: tensor<?x?xf32>) {
+  // expected-error @+1 {{'seqpar.gather' op dim 0: sizes [4611686018427387904, 4611686018427387904] overflow int64 when summed}}
+  %0 = seqpar.gather %x on @g["a"] dim 0
+      sizes [4611686018427387904, 4611686018427387904]
+      : tensor<?x?xf32> -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @gather_size_too_large(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'seqpar.gather' op the output shape [4611686018427387904, 8] has more than 2^59 elements}}
+  %0 = seqpar.gather %x on @g["a"] dim 0 gather_size 4611686018427387904
+      : tensor<?x8xf32> -> tensor<4611686018427387904x8xf32>
+  return
+}
+
 //===----------------------------------------------------------------------===//
 // Hybrid
 //===----------------------------------------------------------------------===//
@@ -498,7 +578,7 @@ func.func @packed_gather_static_uneven(%x: tensor<5x4xf32>) {
 
 seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
 func.func @hybrid_same_axis(%x: tensor<2x16xf32>) {
-  // expected-error @+1 {{'seqpar.hybrid_split' op ring axis and ulysses axis are both "ring"}}
+  // expected-error @+1 {{'seqpar.hybrid_split' op group lists axis "ring" more than once}}
   %0 = seqpar.hybrid_split %x on @cp ring "ring" ulysses "ring" dim 1
       : tensor<2x16xf32> -> tensor<2x4xf32>
   return
@@ -518,7 +598,7 @@ func.func @hybrid_unknown_axis(%x: tensor<2x16xf32>) {
 
 seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
 func.func @hybrid_zigzag(%x: tensor<2x18xf32>) {
-  // expected-error @+1 {{'seqpar.hybrid_split' op dim 1 over the ring axis: zigzag length 18 is not a multiple of 2 * 2 = 4}}
+  // expected-error @+1 {{'seqpar.hybrid_split' op dim 1: zigzag length 18 is not a multiple of 2 * 2 = 4}}
   %0 = seqpar.hybrid_split %x on @cp ring "ring" ulysses "ulysses" dim 1
       : tensor<2x18xf32> -> tensor<2x?xf32>
   return
@@ -538,7 +618,7 @@ func.func @hybrid_split_result(%x: tensor<2x20xf32>) {
 
 seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
 func.func @hybrid_gather_size_zigzag(%x: tensor<2x?xf32>) {
-  // expected-error @+1 {{'seqpar.hybrid_gather' op gathered length over the ring axis: zigzag length 18 is not a multiple of 2 * 2 = 4}}
+  // expected-error @+1 {{'seqpar.hybrid_gather' op dim 1: zigzag length 18 is not a multiple of 2 * 2 = 4}}
   %0 = seqpar.hybrid_gather %x on @cp ring "ring" ulysses "ulysses" dim 1
       gather_size 18 : tensor<2x?xf32> -> tensor<2x18xf32>
   return
@@ -548,7 +628,7 @@ func.func @hybrid_gather_size_zigzag(%x: tensor<2x?xf32>) {
 
 seqpar.grid @cp(axes = ["ring" = 3, "ulysses" = 1])
 func.func @hybrid_gather_default_zigzag(%x: tensor<2x3xf32>) {
-  // expected-error @+1 {{'seqpar.hybrid_gather' op gathered length over the ring axis: zigzag length 9 is not a multiple of 2 * 3 = 6}}
+  // expected-error @+1 {{'seqpar.hybrid_gather' op dim 1: input size 3 gathers to 9: zigzag length 9 is not a multiple of 2 * 3 = 6}}
   %0 = seqpar.hybrid_gather %x on @cp ring "ring" ulysses "ulysses" dim 1
       : tensor<2x3xf32> -> tensor<2x9xf32>
   return
@@ -626,4 +706,89 @@ func.func @gather_size_syntax(%x: tensor<8x8xf32>) {
   %0 = seqpar.all_to_all %x on @g["a"] scatter 0 gather 1 gather_size "ten"
       : tensor<8x8xf32> -> tensor<2x32xf32>
   return
+}
+
+//===----------------------------------------------------------------------===//
+// The lowering attribute
+//===----------------------------------------------------------------------===//
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @lowering_not_enum(%x: tensor<8xf32>) {
+  // expected-error @+1 {{'seqpar.lowering' must be a #seqpar.lowering attribute, got "equal"}}
+  %0 = seqpar.split %x on @g["a"] dim 0 {seqpar.lowering = "equal"}
+      : tensor<8xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @lowering_on_zigzag(%x: tensor<8xf32>) {
+  // expected-error @+1 {{'seqpar.lowering' is only valid on seqpar.all_to_all, seqpar.split and seqpar.gather, not on 'seqpar.zigzag_split'}}
+  %0 = seqpar.zigzag_split %x on @g["a"] dim 0
+      {seqpar.lowering = #seqpar.lowering<equal>}
+      : tensor<8xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @lowering_contradicts_shapes(%x: tensor<10xf32>) {
+  // expected-error @+1 {{'seqpar.split' op records the "equal" form in 'seqpar.lowering' but its static shapes give the "per_peer" form}}
+  %0 = seqpar.split %x on @g["a"] dim 0
+      {seqpar.lowering = #seqpar.lowering<equal>}
+      : tensor<10xf32> -> tensor<?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @lowering_static_on_dynamic(%x: tensor<?xf32>) {
+  // expected-error @+1 {{'seqpar.split' op records the "per_peer" form in 'seqpar.lowering' but its static shapes give the "runtime" form}}
+  %0 = seqpar.split %x on @g["a"] dim 0
+      {seqpar.lowering = #seqpar.lowering<per_peer>}
+      : tensor<?xf32> -> tensor<?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_group_rank_unknown_axis() -> index {
+  // expected-error @+1 {{'seqpar.group_rank' op grid @cp has no axis "dp"}}
+  %r = seqpar.group_rank on @cp["dp"]
+  return %r : index
+}
+
+// -----
+
+func.func @negative_group_size_unknown_grid() -> index {
+  // expected-error @+1 {{'seqpar.group_size' op @nowhere does not name a seqpar.grid}}
+  %p = seqpar.group_size on @nowhere["x"]
+  return %p : index
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_group_rank_repeated_axis() -> index {
+  // expected-error @+1 {{'seqpar.group_rank' op group lists axis "ring" more than once}}
+  %r = seqpar.group_rank on @cp["ring", "ring"]
+  return %r : index
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_group_size_no_axes() -> index {
+  // expected-error @+1 {{'seqpar.group_size' op expected at least one grid axis}}
+  %p = seqpar.group_size on @cp[]
+  return %p : index
 }

@@ -264,3 +264,74 @@ func.func @hybrid(%x: tensor<2x1024x64xf32>, %y: tensor<2x128x64xf32>,
       dim 0 seq_lens [16, 8] : tensor<3x64xbf16> -> tensor<24x64xbf16>
   return
 }
+
+//===----------------------------------------------------------------------===//
+// Groups in any axis order, disabled rings, the lowering attribute
+//===----------------------------------------------------------------------===//
+
+// A group may list the grid's axes in any order: the same ranks, numbered
+// row-major in the listed order.
+// CHECK-LABEL: func @axis_order
+func.func @axis_order(%x: tensor<2x24x64xf32>) {
+  // CHECK: seqpar.split %{{.*}} on @dp_cp["ulysses", "dp", "ring"] dim 1 : tensor<2x24x64xf32> -> tensor<2x3x64xf32>
+  %0 = seqpar.split %x on @dp_cp["ulysses", "dp", "ring"] dim 1
+      : tensor<2x24x64xf32> -> tensor<2x3x64xf32>
+  // CHECK: seqpar.all_to_all %{{.*}} on @cp["ulysses", "ring"] scatter 1 gather 0 : tensor<2x24x64xf32> -> tensor<16x3x64xf32>
+  %1 = seqpar.all_to_all %x on @cp["ulysses", "ring"] scatter 1 gather 0
+      : tensor<2x24x64xf32> -> tensor<16x3x64xf32>
+  // CHECK: seqpar.exchange_lengths %{{.*}} on @cp["ulysses", "ring"] dim 1 : tensor<2x24x64xf32> -> tensor<8xi64>
+  %2 = seqpar.exchange_lengths %x on @cp["ulysses", "ring"] dim 1
+      : tensor<2x24x64xf32> -> tensor<8xi64>
+  return
+}
+
+// A ring of one rank is disabled: no zigzag, so no multiple of 2R is needed,
+// and a zigzag over one rank keeps everything.
+// CHECK: seqpar.grid @ring1(axes = ["ring" = 1, "ulysses" = 2])
+seqpar.grid @ring1(axes = ["ring" = 1, "ulysses" = 2])
+
+// CHECK-LABEL: func @ring_of_one
+func.func @ring_of_one(%x: tensor<7x4xf32>, %y: tensor<3x4xf32>) {
+  // CHECK: seqpar.hybrid_split %{{.*}} on @ring1 ring "ring" ulysses "ulysses" dim 0 : tensor<7x4xf32> -> tensor<?x4xf32>
+  %0 = seqpar.hybrid_split %x on @ring1 ring "ring" ulysses "ulysses" dim 0
+      : tensor<7x4xf32> -> tensor<?x4xf32>
+  // CHECK: seqpar.hybrid_gather %{{.*}} on @ring1 ring "ring" ulysses "ulysses" dim 0 : tensor<3x4xf32> -> tensor<6x4xf32>
+  %1 = seqpar.hybrid_gather %y on @ring1 ring "ring" ulysses "ulysses" dim 0
+      : tensor<3x4xf32> -> tensor<6x4xf32>
+  // CHECK: seqpar.zigzag_split %{{.*}} on @ring1["ring"] dim 0 : tensor<7x4xf32> -> tensor<7x4xf32>
+  %2 = seqpar.zigzag_split %x on @ring1["ring"] dim 0
+      : tensor<7x4xf32> -> tensor<7x4xf32>
+  // CHECK: seqpar.zigzag_gather %{{.*}} on @ring1["ring"] dim 0 : tensor<3x4xf32> -> tensor<3x4xf32>
+  %3 = seqpar.zigzag_gather %y on @ring1["ring"] dim 0
+      : tensor<3x4xf32> -> tensor<3x4xf32>
+  return
+}
+
+// CHECK-LABEL: func @lowering_attribute
+func.func @lowering_attribute(%x: tensor<10xf32>) {
+  // CHECK: seqpar.split %{{.*}} on @u4["ulysses"] dim 0 {seqpar.lowering = #seqpar.lowering<per_peer>} : tensor<10xf32> -> tensor<?xf32>
+  %0 = seqpar.split %x on @u4["ulysses"] dim 0
+      {seqpar.lowering = #seqpar.lowering<per_peer>}
+      : tensor<10xf32> -> tensor<?xf32>
+  // The runtime form is valid on every shape.
+  // CHECK: seqpar.split %{{.*}} on @u4["ulysses"] dim 0 {seqpar.lowering = #seqpar.lowering<runtime>} : tensor<10xf32> -> tensor<?xf32>
+  %1 = seqpar.split %x on @u4["ulysses"] dim 0
+      {seqpar.lowering = #seqpar.lowering<runtime>}
+      : tensor<10xf32> -> tensor<?xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// Group queries
+//===----------------------------------------------------------------------===//
+
+// CHECK-LABEL: func @group_queries
+func.func @group_queries() -> (index, index, index) {
+  // CHECK: seqpar.group_rank on @cp["ulysses", "ring"]
+  %r = seqpar.group_rank on @cp["ulysses", "ring"]
+  // CHECK: seqpar.group_size on @cp["ring"]
+  %p = seqpar.group_size on @cp["ring"]
+  // CHECK: seqpar.group_rank on @dp_cp["dp"] {note = 1 : i64}
+  %d = seqpar.group_rank on @dp_cp["dp"] {note = 1}
+  return %r, %p, %d : index, index, index
+}

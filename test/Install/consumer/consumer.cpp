@@ -1,5 +1,4 @@
-//===- consumer.cpp - A tool built against an installed seqpar ---*- C++
-//-*-===//
+//===- consumer.cpp - A tool built against an installed seqpar --*- C++ -*-===//
 //
 // Registers the seqpar dialect and passes with one call each, lowers an
 // all-to-all with the seqpar-to-llvm pipeline, and queries the runtime.
@@ -8,6 +7,7 @@
 
 #include "seqpar/InitAllSeqPar.h"
 #include "seqpar/Runtime/CApi.h"
+#include "seqpar/Runtime/Runtime.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -49,7 +49,7 @@ int main() {
   llvm::raw_string_ostream os(text);
   module->print(os);
   bool callsRuntime =
-      text.find("_mlir_ciface_seqpar_rt_all_to_all") != std::string::npos;
+      text.find("_mlir_ciface_seqpar_rt_run") != std::string::npos;
   bool seqparLeft = text.find("seqpar.") != std::string::npos;
   std::printf("lowered: calls the runtime: %s, seqpar ops left: %s\n",
               callsRuntime ? "yes" : "no", seqparLeft ? "yes" : "no");
@@ -61,9 +61,16 @@ int main() {
     std::fprintf(stderr, "consumer: %s\n", seqpar_rt_last_error());
     return 1;
   }
-  std::printf("runtime: rank %lld of %lld\n",
-              static_cast<long long>(seqpar_rt_group_rank(1)),
-              static_cast<long long>(seqpar_rt_group_size(1)));
+  // The C++ API of the runtime the C ABI initialized: the group of axis 0.
+  int64_t rank = -1, size = -1;
+  seqpar::rt::Runtime *runtime = seqpar::rt::globalRuntime();
+  if (!runtime || !runtime->groupRank({0}, rank) ||
+      !runtime->groupSize({0}, size)) {
+    std::fprintf(stderr, "consumer: the group query failed\n");
+    return 1;
+  }
+  std::printf("runtime: rank %lld of %lld\n", static_cast<long long>(rank),
+              static_cast<long long>(size));
   seqpar_rt_finalize();
   return callsRuntime && !seqparLeft ? 0 : 1;
 }

@@ -1,11 +1,11 @@
 //===- SeqParDialect.cpp - seqpar dialect registration ----------*- C++ -*-===//
 //
 // Registers the ops and attributes of the seqpar dialect and instantiates the
-// generated enum, attribute and interface code.
+// generated enum, attribute, interface and op code.
 //
 //===----------------------------------------------------------------------===//
 
-#include "seqpar/Dialect/SeqPar/IR/SeqPar.h"
+#include "SeqParDetail.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -46,3 +46,17 @@ void SeqParDialect::initialize() {
       >();
   addInterfaces<SeqParInlinerInterface>();
 }
+
+/// Folded group queries (group_size, group_rank on one rank) become index
+/// constants.
+Operation *SeqParDialect::materializeConstant(OpBuilder &builder,
+                                              Attribute value, Type type,
+                                              Location loc) {
+  auto integer = dyn_cast<IntegerAttr>(value);
+  if (!integer || !type.isIndex())
+    return nullptr;
+  return arith::ConstantOp::create(builder, loc, type, integer);
+}
+
+#define GET_OP_CLASSES
+#include "seqpar/Dialect/SeqPar/IR/SeqParOps.cpp.inc"

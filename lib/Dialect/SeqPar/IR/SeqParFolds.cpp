@@ -190,8 +190,11 @@ static Value defaultGatherInput(Value tensor, int64_t dim) {
 }
 
 PieceSpec PieceSpec::rule(const Length &length, int64_t groupSize) {
-  if (length.constant)
-    return ofStatic(::seqpar::layout::splitSizes(*length.constant, groupSize));
+  if (length.constant) {
+    layout::Result<std::vector<int64_t>> sizes =
+        layout::splitSizes(*length.constant, groupSize);
+    return sizes ? ofStatic(*sizes) : PieceSpec();
+  }
   if (length.dim >= 0)
     if (Value input = defaultGatherInput(length.value, length.dim))
       return uniform(Length::ofDim(input, length.dim), groupSize);
@@ -418,17 +421,9 @@ struct ComposeAllToAlls : public OpRewritePattern<AllToAllOp> {
     FailureOr<int64_t> size = getGroupSize(op);
     if (failed(size) || gatherPieces(op, *size) != scatterPieces(first, *size))
       return rewriter.notifyMatchFailure(op, "pieces differ");
-    auto inputType = first.getInput().getType();
-    SmallVector<int64_t> shape = inferAllToAllShape(
-        inputType.getShape(), op.getScatterDim(), first.getGatherDim(), *size,
-        first.getGatherSizeAttr()
-            ? std::optional<int64_t>(first.getGatherSizeAttr().getInt())
-            : std::nullopt,
-        static_cast<bool>(first.getDynamicGatherSize()),
-        static_cast<bool>(op.getScatterLengths()),
-        static_cast<bool>(first.getGatherLengths()));
-    Value composed = AllToAllOp::create(
-        rewriter, op.getLoc(), inputType.clone(shape), first.getInput(),
+    SymbolTableCollection symbolTables;
+    Value composed = createModeledOp<AllToAllOp>(
+        rewriter, op.getLoc(), symbolTables, Type(), first.getInput(),
         op.getGridAttr(), op.getAxesAttr(), op.getScatterDimAttr(),
         first.getGatherDimAttr(), first.getGatherSizeAttr(),
         first.getDynamicGatherSize(), op.getScatterLengths(),
@@ -496,3 +491,26 @@ SEQPAR_INVERSE_PAIR_CANONICALIZATION(HybridPackedSplitOp, HybridPackedGatherOp)
 SEQPAR_INVERSE_PAIR_CANONICALIZATION(HybridPackedGatherOp, HybridPackedSplitOp)
 
 #undef SEQPAR_INVERSE_PAIR_CANONICALIZATION
+
+//===----------------------------------------------------------------------===//
+// Group queries
+//===----------------------------------------------------------------------===//
+
+OpFoldResult GroupSizeOp::fold(FoldAdaptor) {
+  SymbolTableCollection symbolTables;
+  FailureOr<int64_t> size =
+      getGroupSize(*this, getGridAttr(), getGroupAxes(), symbolTables);
+  if (failed(size))
+    return {};
+  return IntegerAttr::get(IndexType::get(getContext()), *size);
+}
+
+OpFoldResult GroupRankOp::fold(FoldAdaptor) {
+  // The one rank of a group of one.
+  SymbolTableCollection symbolTables;
+  FailureOr<int64_t> size =
+      getGroupSize(*this, getGridAttr(), getGroupAxes(), symbolTables);
+  if (failed(size) || *size != 1)
+    return {};
+  return IntegerAttr::get(IndexType::get(getContext()), 0);
+}

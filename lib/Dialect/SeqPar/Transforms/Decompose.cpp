@@ -2,13 +2,13 @@
 //
 // Rewrites the hybrid ring x Ulysses ops into the primitive ops they are made
 // of, in the order of the seeds' *_with_cp functions, so that the rest of the
-// pipeline (lowering choice, conversion) only sees primitives.
+// pipeline (lowering choice, conversion) only sees primitives. The pieces of
+// the ring level come from the op model's shard maps and every type from the
+// model of the op built; nothing here splits a length by hand.
 //
 //===----------------------------------------------------------------------===//
 
 #include "seqpar/Dialect/SeqPar/Transforms/Passes.h"
-
-#include "seqpar/Layout/Layout.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -22,68 +22,43 @@ using namespace seqpar;
 
 namespace {
 
-/// The ring size R and Ulysses size U of a verified hybrid op.
-template <typename OpTy>
-FailureOr<std::pair<int64_t, int64_t>>
-hybridSizes(OpTy op, SymbolTableCollection &symbolTables) {
-  FailureOr<ResolvedGroup> ring =
-      resolveGroup(op, op.getGridAttr(), {op.getRingAxis()}, symbolTables);
-  FailureOr<ResolvedGroup> ulysses =
-      resolveGroup(op, op.getGridAttr(), {op.getUlyssesAxis()}, symbolTables);
-  if (failed(ring) || failed(ulysses))
-    return failure();
-  return std::make_pair(ring->size, ulysses->size);
-}
+/// A verified hybrid op's model and its two levels: the ring group (the
+/// leading axis) and the Ulysses group (the inner axis).
+struct HybridModel {
+  layout::Op model;
+  layout::Group ring;
+  layout::Group ulysses;
 
-RankedTensorType withShape(Value v, ArrayRef<int64_t> shape) {
-  return cast<RankedTensorType>(v.getType()).clone(shape);
+  /// The distribution of the ring level: the hybrid distribution without
+  /// its inner split.
+  layout::Distribution ringDistribution() const {
+    const layout::Move &moved =
+        model.kind == layout::OpKind::Gather ? model.gather : model.scatter;
+    layout::Distribution dist = moved.dist;
+    dist.innerAxes = 0;
+    return dist;
+  }
+};
+
+FailureOr<HybridModel> getHybridModel(Operation *op,
+                                      SymbolTableCollection &symbolTables) {
+  FailureOr<layout::Op> model = getOpModel(op, symbolTables);
+  if (failed(model) || model->axes.size() != 2)
+    return failure();
+  layout::Result<layout::Grid> grid = layout::makeGrid(model->gridShape);
+  if (!grid)
+    return failure();
+  layout::Result<layout::Group> ring =
+      layout::makeGroup(*grid, {model->axes[0]});
+  layout::Result<layout::Group> ulysses =
+      layout::makeGroup(*grid, {model->axes[1]});
+  if (!ring || !ulysses)
+    return failure();
+  return HybridModel{*model, *ring, *ulysses};
 }
 
 ArrayAttr axisList(Builder &b, StringRef axis) {
   return b.getStrArrayAttr({axis});
-}
-
-/// Replaces `op` by `value`, casting when the decomposition's type is more or
-/// less static than the composite's (the verifier fixes the composite's).
-void replaceWithCast(PatternRewriter &rewriter, Operation *op, Value value) {
-  Type type = op->getResult(0).getType();
-  if (value.getType() != type)
-    value = tensor::CastOp::create(rewriter, op->getLoc(), type, value);
-  rewriter.replaceOp(op, value);
-}
-
-/// A split over the Ulysses axis by the split rule, scaled down in the
-/// adjoint, of `input` (the ring-local tensor).
-Value ulyssesSplit(PatternRewriter &rewriter, Location loc, Value input,
-                   FlatSymbolRefAttr grid, StringRef axis, int64_t dim,
-                   int64_t ulyssesSize) {
-  auto type = cast<RankedTensorType>(input.getType());
-  SmallVector<int64_t> shape =
-      inferSplitShape(type.getShape(), dim, ulyssesSize, std::nullopt);
-  return SplitOp::create(
-      rewriter, loc, withShape(input, shape), input, grid,
-      axisList(rewriter, axis), rewriter.getI64IntegerAttr(dim),
-      /*sizes=*/nullptr,
-      GradScaleAttr::get(rewriter.getContext(), GradScale::down));
-}
-
-/// A gather over the Ulysses axis, scaled up in the adjoint, of pieces that
-/// split `gatherSize` (static or dynamic; neither: the input's own length).
-Value ulyssesGather(PatternRewriter &rewriter, Location loc, Value input,
-                    FlatSymbolRefAttr grid, StringRef axis, int64_t dim,
-                    int64_t ulyssesSize, std::optional<int64_t> gatherSize,
-                    Value dynamicGatherSize) {
-  auto type = cast<RankedTensorType>(input.getType());
-  SmallVector<int64_t> shape =
-      inferGatherShape(type.getShape(), dim, ulyssesSize, std::nullopt,
-                       gatherSize, static_cast<bool>(dynamicGatherSize));
-  IntegerAttr sizeAttr =
-      gatherSize ? rewriter.getI64IntegerAttr(*gatherSize) : IntegerAttr();
-  return GatherOp::create(
-      rewriter, loc, withShape(input, shape), input, grid,
-      axisList(rewriter, axis), rewriter.getI64IntegerAttr(dim),
-      /*sizes=*/nullptr, sizeAttr, dynamicGatherSize,
-      GradScaleAttr::get(rewriter.getContext(), GradScale::up));
 }
 
 /// Base of the patterns: holds the symbol tables that resolve grids.
@@ -91,118 +66,160 @@ template <typename OpTy> struct HybridPattern : OpRewritePattern<OpTy> {
   HybridPattern(MLIRContext *ctx, SymbolTableCollection &symbolTables)
       : OpRewritePattern<OpTy>(ctx), symbolTables(symbolTables) {}
   SymbolTableCollection &symbolTables;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const final {
+    FailureOr<HybridModel> hybrid = getHybridModel(op, symbolTables);
+    if (failed(hybrid))
+      return rewriter.notifyMatchFailure(op, "the grid does not resolve");
+    return decompose(op, *hybrid, rewriter);
+  }
+
+  /// Replaces `op`, whose model is `hybrid`, by primitive ops.
+  virtual LogicalResult decompose(OpTy op, const HybridModel &hybrid,
+                                  PatternRewriter &rewriter) const = 0;
+
+  /// Replaces `op` by a gather over the Ulysses axis, scaled up in the
+  /// adjoint, of pieces that split `gatherSize` (static or dynamic; neither:
+  /// every rank's own length), then `RingOpTy` over the ring axis with the
+  /// attributes `ringArgs` after its dim.
+  template <typename RingOpTy, typename... Args>
+  void replaceWithGathers(PatternRewriter &rewriter, OpTy op,
+                          IntegerAttr gatherSize, Value dynamicGatherSize,
+                          Args &&...ringArgs) const {
+    Value gathered = createModeledOp<GatherOp>(
+        rewriter, op.getLoc(), symbolTables, Type(), op.getInput(),
+        op.getGridAttr(), axisList(rewriter, op.getUlyssesAxis()),
+        op.getDimAttr(), /*sizes=*/nullptr, gatherSize, dynamicGatherSize,
+        GradScaleAttr::get(rewriter.getContext(), GradScale::up));
+    Value whole = createModeledOp<RingOpTy>(
+        rewriter, op.getLoc(), symbolTables, op.getType(), gathered,
+        op.getGridAttr(), axisList(rewriter, op.getRingAxis()), op.getDimAttr(),
+        std::forward<Args>(ringArgs)...);
+    rewriter.replaceOp(op, whole);
+  }
 };
 
 /// The ring half of a hybrid split: a zigzag split of the input.
-Value splitOverRing(PatternRewriter &rewriter, HybridSplitOp op, int64_t ring) {
-  auto type = cast<RankedTensorType>(op.getInput().getType());
-  return ZigzagSplitOp::create(
-      rewriter, op.getLoc(),
-      withShape(op.getInput(),
-                inferZigzagSplitShape(type.getShape(), op.getDim(), ring)),
-      op.getInput(), op.getGridAttr(), axisList(rewriter, op.getRingAxis()),
-      op.getDimAttr());
+Value splitOverRing(PatternRewriter &rewriter, HybridSplitOp op,
+                    SymbolTableCollection &symbolTables) {
+  return createModeledOp<ZigzagSplitOp>(
+      rewriter, op.getLoc(), symbolTables, Type(), op.getInput(),
+      op.getGridAttr(), axisList(rewriter, op.getRingAxis()), op.getDimAttr());
 }
 
 /// The ring half of a hybrid packed split: a packed split of the input.
 Value splitOverRing(PatternRewriter &rewriter, HybridPackedSplitOp op,
-                    int64_t ring) {
-  auto type = cast<RankedTensorType>(op.getInput().getType());
-  return PackedSplitOp::create(
-      rewriter, op.getLoc(),
-      withShape(op.getInput(),
-                inferPackedSplitShape(type.getShape(), op.getDim(), ring,
-                                      op.getSeqLens())),
-      op.getInput(), op.getGridAttr(), axisList(rewriter, op.getRingAxis()),
-      op.getDimAttr(), op.getSeqLensAttr());
+                    SymbolTableCollection &symbolTables) {
+  return createModeledOp<PackedSplitOp>(rewriter, op.getLoc(), symbolTables,
+                                        Type(), op.getInput(), op.getGridAttr(),
+                                        axisList(rewriter, op.getRingAxis()),
+                                        op.getDimAttr(), op.getSeqLensAttr());
 }
 
 /// hybrid_split and hybrid_packed_split: the zigzag or packed split over the
-/// ring, then split over Ulysses.
+/// ring, then the split rule over Ulysses.
 template <typename OpTy> struct DecomposeHybridSplit : HybridPattern<OpTy> {
   using HybridPattern<OpTy>::HybridPattern;
-  LogicalResult matchAndRewrite(OpTy op,
-                                PatternRewriter &rewriter) const override {
-    auto sizes = hybridSizes(op, this->symbolTables);
-    if (failed(sizes))
-      return failure();
-    auto [ring, ulysses] = *sizes;
-    Value split = ulyssesSplit(
-        rewriter, op.getLoc(), splitOverRing(rewriter, op, ring),
-        op.getGridAttr(), op.getUlyssesAxis(), op.getDim(), ulysses);
-    replaceWithCast(rewriter, op, split);
+  LogicalResult decompose(OpTy op, const HybridModel &,
+                          PatternRewriter &rewriter) const override {
+    Value ringLocal = splitOverRing(rewriter, op, this->symbolTables);
+    Value split = createModeledOp<SplitOp>(
+        rewriter, op.getLoc(), this->symbolTables, op.getType(), ringLocal,
+        op.getGridAttr(), axisList(rewriter, op.getUlyssesAxis()),
+        op.getDimAttr(), /*sizes=*/nullptr,
+        GradScaleAttr::get(rewriter.getContext(), GradScale::down));
+    rewriter.replaceOp(op, split);
     return success();
   }
 };
 
-/// hybrid_gather: gather over Ulysses of the ring-local length N / R, then
+/// hybrid_gather: gather over Ulysses of the ring-local length, then
 /// zigzag_gather over the ring.
 struct DecomposeHybridGather : HybridPattern<HybridGatherOp> {
   using HybridPattern::HybridPattern;
-  LogicalResult matchAndRewrite(HybridGatherOp op,
-                                PatternRewriter &rewriter) const override {
-    auto sizes = hybridSizes(op, symbolTables);
-    if (failed(sizes))
-      return failure();
-    auto [ring, ulysses] = *sizes;
-    int64_t dim = op.getDim();
-    Location loc = op.getLoc();
-    std::optional<int64_t> ringLocal;
-    Value dynamicRingLocal;
+  LogicalResult decompose(HybridGatherOp op, const HybridModel &hybrid,
+                          PatternRewriter &rewriter) const override {
+    IntegerAttr ringLocal;
     if (std::optional<int64_t> n = op.getGatherSize()) {
-      ringLocal = *n / ring;
-    } else if (Value n = op.getDynamicGatherSize()) {
-      Value r = arith::ConstantIndexOp::create(rewriter, loc, ring);
-      dynamicRingLocal = arith::DivUIOp::create(rewriter, loc, n, r);
+      // Zigzag pieces are the same on every ring rank.
+      layout::Result<layout::ShardMap> map =
+          layout::shardMap(hybrid.ringDistribution(), *n, hybrid.ring);
+      if (!map || !map->isUniform())
+        return rewriter.notifyMatchFailure(op, "no zigzag pieces of the size");
+      ringLocal = rewriter.getI64IntegerAttr(map->localSize(0));
+    } else if (op.getDynamicGatherSize()) {
+      // The ring-local length of a length known only at run time is the
+      // runtime's to resolve: the op lowers whole, over its two-axis group.
+      return rewriter.notifyMatchFailure(op, "the gathered length is dynamic");
     }
     // Without a gather size every rank holds the same length m and the
     // Ulysses gather's default (m * U) is the ring-local length.
-    Value gathered = ulyssesGather(rewriter, loc, op.getInput(),
-                                   op.getGridAttr(), op.getUlyssesAxis(), dim,
-                                   ulysses, ringLocal, dynamicRingLocal);
-    auto type = cast<RankedTensorType>(gathered.getType());
-    Value zigzag = ZigzagGatherOp::create(
-        rewriter, loc,
-        withShape(gathered, inferZigzagGatherShape(type.getShape(), dim, ring)),
-        gathered, op.getGridAttr(), axisList(rewriter, op.getRingAxis()),
-        op.getDimAttr());
-    replaceWithCast(rewriter, op, zigzag);
+    replaceWithGathers<ZigzagGatherOp>(rewriter, op, ringLocal, Value());
     return success();
   }
 };
 
 /// hybrid_packed_gather: gather over Ulysses of the ring rank's packed
-/// length, then packed_gather over the ring. Only when that length is the
-/// same on every ring rank: otherwise it depends on the rank and the op is
-/// left for the conversion.
+/// length, then packed_gather over the ring. When every ring rank holds the
+/// same packed length it is a static gather_size. Otherwise the length
+/// depends on the ring rank: when each splits into equal Ulysses pieces, the
+/// default gather of every rank's own length rebuilds it; else the ring rank
+/// (seqpar.group_rank) picks the length from the table of the ring pieces.
 struct DecomposeHybridPackedGather : HybridPattern<HybridPackedGatherOp> {
   using HybridPattern::HybridPattern;
-  LogicalResult matchAndRewrite(HybridPackedGatherOp op,
-                                PatternRewriter &rewriter) const override {
-    auto sizes = hybridSizes(op, symbolTables);
-    if (failed(sizes))
-      return failure();
-    auto [ring, ulysses] = *sizes;
-    std::vector<int64_t> seqLens(op.getSeqLens().begin(),
-                                 op.getSeqLens().end());
-    layout::ShardMap ringMap = layout::packedShardMap(seqLens, ring);
-    if (!ringMap.isUniform())
-      return rewriter.notifyMatchFailure(
-          op, "the ring ranks' packed lengths differ");
-    int64_t dim = op.getDim();
-    Location loc = op.getLoc();
-    Value gathered = ulyssesGather(rewriter, loc, op.getInput(),
-                                   op.getGridAttr(), op.getUlyssesAxis(), dim,
-                                   ulysses, ringMap.localSize(0), Value());
-    auto type = cast<RankedTensorType>(gathered.getType());
-    Value packed = PackedGatherOp::create(
-        rewriter, loc,
-        withShape(gathered, inferPackedGatherShape(type.getShape(), dim,
-                                                   op.getSeqLens())),
-        gathered, op.getGridAttr(), axisList(rewriter, op.getRingAxis()),
-        op.getDimAttr(), op.getSeqLensAttr());
-    replaceWithCast(rewriter, op, packed);
+  LogicalResult decompose(HybridPackedGatherOp op, const HybridModel &hybrid,
+                          PatternRewriter &rewriter) const override {
+    layout::Distribution ringDist = hybrid.ringDistribution();
+    layout::Result<int64_t> total =
+        layout::checkedSum(ringDist.values, "seq_lens");
+    if (!total)
+      return rewriter.notifyMatchFailure(op, total.error());
+    layout::Result<layout::ShardMap> ringMap =
+        layout::shardMap(ringDist, *total, hybrid.ring);
+    if (!ringMap)
+      return rewriter.notifyMatchFailure(op, ringMap.error());
+    IntegerAttr ringLocal;
+    Value dynamicRingLocal;
+    if (ringMap->isUniform()) {
+      ringLocal = rewriter.getI64IntegerAttr(ringMap->localSize(0));
+    } else if (!splitsEvenly(ringMap->localSizes(), hybrid.ulysses)) {
+      dynamicRingLocal = ringRankEntry(rewriter, op, ringMap->localSizes());
+    }
+    replaceWithGathers<PackedGatherOp>(rewriter, op, ringLocal,
+                                       dynamicRingLocal, op.getSeqLensAttr());
     return success();
+  }
+
+  /// True when each of `lengths` splits into equal pieces over `ulysses`.
+  static bool splitsEvenly(const std::vector<int64_t> &lengths,
+                           const layout::Group &ulysses) {
+    layout::Distribution even;
+    for (int64_t length : lengths) {
+      layout::Result<layout::ShardMap> map =
+          layout::shardMap(even, length, ulysses);
+      if (!map || !map->isUniform())
+        return false;
+    }
+    return true;
+  }
+
+  /// `table[r]` as an index, r this process's rank on the ring axis.
+  Value ringRankEntry(PatternRewriter &rewriter, HybridPackedGatherOp op,
+                      const std::vector<int64_t> &table) const {
+    Location loc = op.getLoc();
+    Value rank = GroupRankOp::create(rewriter, loc, rewriter.getIndexType(),
+                                     op.getGridAttr(),
+                                     axisList(rewriter, op.getRingAxis()));
+    auto type = RankedTensorType::get({static_cast<int64_t>(table.size())},
+                                      rewriter.getIndexType());
+    Value values = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(type, llvm::to_vector(llvm::map_range(
+                                         table, [&](int64_t v) -> Attribute {
+                                           return rewriter.getIndexAttr(v);
+                                         }))));
+    return tensor::ExtractOp::create(rewriter, loc, values, rank);
   }
 };
 

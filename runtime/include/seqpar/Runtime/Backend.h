@@ -1,5 +1,4 @@
-//===- Backend.h - The communication interface of the runtime ----*- C++
-//-*-===//
+//===- Backend.h - The communication interface of the runtime ---*- C++ -*-===//
 //
 // Every transport of the runtime (MPI, NCCL, and a PyTorch ProcessGroup
 // adapter provided from outside) implements this one interface. The runtime

@@ -6,42 +6,56 @@
 |* Tensors are passed as unranked memrefs (`memref<*xT>`, made from any       *|
 |* ranked memref with `memref.cast`), so one entry point serves every rank    *|
 |* and element type; the element type travels as a `dtype` code (i32).        *|
-|* Integer lists (sizes, sequence lengths) are rank-1 `memref<?xi64>` passed  *|
-|* the same way, in host memory even with NCCL; an empty list (or a null     *|
-|* pointer) means "the default".                                              *|
+|* Integer lists (descriptors, sizes) are rank-1 `memref<?xi64>` passed the   *|
+|* same way, in host memory even with NCCL.                                   *|
 |*                                                                            *|
 |* Conventions:                                                               *|
-|*  - Every call returns a status (seqpar_rt_status); on failure,             *|
-|*    seqpar_rt_last_error() returns this thread's message, which names the   *|
-|*    op, the dims and the sizes. The library never aborts the process.       *|
-|*  - A group is a bit mask of grid axes (bit i = axis i); its ranks are      *|
-|*    ordered by their coordinates on those axes, row-major in increasing     *|
-|*    axis order. Hybrid ops take the ring and Ulysses axes explicitly; their *|
-|*    group rank is ring coordinate * Ulysses size + Ulysses coordinate.      *|
-|*  - `scale` is a grad scale code: 0 none, 1 up (times the group size P),    *|
-|*    2 down (divided by P); floating-point types only.                       *|
+|*  - The codes (dtypes, op kinds, distributions, grad scales, statuses) and  *|
+|*    the layout of the descriptors are those of seqpar/Layout/Codes.h, the   *|
+|*    header the conversion includes too.                                     *|
+|*  - An op is one descriptor (layout::encodeOp writes it, layout::decodeOp   *|
+|*    reads it): its kind, its grid's shape, its group as an ordered list of  *|
+|*    grid axes, the dims it moves and how each is distributed (split rule,   *|
+|*    explicit sizes, zigzag, packed sequences, and two-level distributions), *|
+|*    and its grad scale. A group's ranks are linearized row-major in the     *|
+|*    order its axes are listed, so every axis order is a different group     *|
+|*    rank order. Hybrid ring x Ulysses is an ordinary two-axis group: the    *|
+|*    ring axes first, the Ulysses axis last (inner_axes = 1).                *|
+|*  - One entry point runs every op (seqpar_rt_run); the rank-dependent       *|
+|*    output shape comes from seqpar_rt_output_shape, and a group's size and  *|
+|*    rank from seqpar_rt_group_size / seqpar_rt_group_rank. Sizes and        *|
+|*    lengths the IR only knows at run time travel as the list and length     *|
+|*    operands of those calls.                                                *|
+|*  - A descriptor names its grid, so a program may use several grids over    *|
+|*    the same world (each with as many ranks as the world); seqpar_rt_init's *|
+|*    grid is the default.                                                    *|
+|*  - Every call returns a status (seqpar_rt_status) or, for queries, -1 on   *|
+|*    error; then seqpar_rt_last_error() returns this thread's message, which *|
+|*    starts with the op's dialect name and names the dims and the values.    *|
+|*    The library never aborts the process and no exception leaves it.        *|
 |*  - The output memref is allocated by the caller with the op's output       *|
-|*    shape (seqpar_rt_split_size and seqpar_rt_local_length give the         *|
-|*    rank-dependent sizes). Any strides are accepted for input and output.   *|
+|*    shape. Any strides are accepted for input and output.                   *|
 |*  - Calls are collective over the group, in the same order on every rank.   *|
-|*    The first use of a group is collective over the whole grid.             *|
+|*    The first use of a group is collective over the whole world.            *|
 |*  - Not thread-safe: one thread calls the runtime at a time.                *|
 |*  - Descriptors are only read, never written, so lowered IR may pass one    *|
-|*    descriptor to several calls (the conversion shares them per block).     *|
+|*    descriptor (a memref.global constant) to several calls.                 *|
 |*  - Example (run by ctest): runtime/test/abi/all_to_all.mlir declares       *|
-|*    `func.func private @seqpar_rt_all_to_all(memref<*xf32>, ...) -> i32     *|
-|*    attributes {llvm.emit_c_interface}` and calls it after memref.cast.     *|
+|*    `func.func private @seqpar_rt_run(memref<*xf32>, memref<*xf32>, i32,    *|
+|*    memref<*xi64>, ...) -> i32 attributes {llvm.emit_c_interface}` and      *|
+|*    calls it after memref.cast.                                             *|
 |*                                                                            *|
-|* Adjoints: all_to_all(s, g, sc, ga) <-> all_to_all(g, s, ga, sc); each      *|
-|* split's adjoint is the gather with the same map and vice versa, with the   *|
-|* grad scale (seeds: split down, gather up, zigzag split down, zigzag gather *|
-|* up).                                                                       *|
+|* Adjoints (layout::adjointOp): all_to_all(s, g) <-> all_to_all(g, s); each  *|
+|* split's adjoint is the gather with the same distribution and vice versa,   *|
+|* with the grad scale (seeds: split down, gather up, zigzag split down,      *|
+|* zigzag gather up).                                                         *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
 #ifndef SEQPAR_RUNTIME_CAPI_H
 #define SEQPAR_RUNTIME_CAPI_H
 
+#include "seqpar/Layout/Codes.h"
 #include "seqpar/Runtime/Export.h"
 
 #include <stdint.h>
@@ -50,27 +64,28 @@
 extern "C" {
 #endif
 
-/// Status codes (the values of seqpar::rt::StatusCode).
+/// Status codes (Codes.h; the values of seqpar::rt::StatusCode).
 typedef enum seqpar_rt_status {
-  SEQPAR_RT_OK = 0,
-  SEQPAR_RT_INVALID_ARGUMENT = 1,
-  SEQPAR_RT_NOT_INITIALIZED = 2,
-  SEQPAR_RT_MISMATCH = 3,
-  SEQPAR_RT_BACKEND_ERROR = 4,
-  SEQPAR_RT_UNSUPPORTED = 5,
-  SEQPAR_RT_OUT_OF_MEMORY = 6,
+  SEQPAR_RT_OK = SEQPAR_STATUS_OK,
+  SEQPAR_RT_INVALID_ARGUMENT = SEQPAR_STATUS_INVALID_ARGUMENT,
+  SEQPAR_RT_NOT_INITIALIZED = SEQPAR_STATUS_NOT_INITIALIZED,
+  SEQPAR_RT_MISMATCH = SEQPAR_STATUS_MISMATCH,
+  SEQPAR_RT_BACKEND_ERROR = SEQPAR_STATUS_BACKEND_ERROR,
+  SEQPAR_RT_UNSUPPORTED = SEQPAR_STATUS_UNSUPPORTED,
+  SEQPAR_RT_OUT_OF_MEMORY = SEQPAR_STATUS_OUT_OF_MEMORY,
 } seqpar_rt_status;
 
-/// Element type codes (the values of seqpar::rt::DType); i1 is one byte.
+/// Element type codes (Codes.h; the values of seqpar::rt::DType); i1 is
+/// one byte.
 typedef enum seqpar_rt_dtype {
-  SEQPAR_RT_F64 = 0,
-  SEQPAR_RT_F32 = 1,
-  SEQPAR_RT_F16 = 2,
-  SEQPAR_RT_BF16 = 3,
-  SEQPAR_RT_I64 = 4,
-  SEQPAR_RT_I32 = 5,
-  SEQPAR_RT_I8 = 6,
-  SEQPAR_RT_I1 = 7,
+  SEQPAR_RT_F64 = SEQPAR_DTYPE_F64,
+  SEQPAR_RT_F32 = SEQPAR_DTYPE_F32,
+  SEQPAR_RT_F16 = SEQPAR_DTYPE_F16,
+  SEQPAR_RT_BF16 = SEQPAR_DTYPE_BF16,
+  SEQPAR_RT_I64 = SEQPAR_DTYPE_I64,
+  SEQPAR_RT_I32 = SEQPAR_DTYPE_I32,
+  SEQPAR_RT_I8 = SEQPAR_DTYPE_I8,
+  SEQPAR_RT_I1 = SEQPAR_DTYPE_I1,
 } seqpar_rt_dtype;
 
 /// MLIR's unranked memref descriptor: `descriptor` points to the ranked
@@ -108,84 +123,46 @@ SEQPAR_RT_EXPORT int32_t seqpar_rt_synchronize(void);
 /// This thread's last error message ("" when none).
 SEQPAR_RT_EXPORT const char *seqpar_rt_last_error(void);
 
+/* Groups and ops are passed as descriptors: rank-1 i64 memrefs whose words
+ * Codes.h lays out and layout::encodeGroup / layout::encodeOp write. A group
+ * descriptor names its grid's shape, so a program may use several grids over
+ * the same world (each with as many ranks as the world). */
+
 /* Queries; on error they return -1 and set the last error. */
 
-SEQPAR_RT_EXPORT int64_t seqpar_rt_group_size(int64_t axis_mask);
-SEQPAR_RT_EXPORT int64_t seqpar_rt_group_rank(int64_t axis_mask);
-/// The split rule: size of part `idx` of `n` split into `parts`.
-SEQPAR_RT_EXPORT int64_t seqpar_rt_split_size(int64_t n, int64_t parts,
-                                              int64_t idx);
-/// This rank's local length of a dim of global length `n` distributed over
-/// the group by `map_kind` (0 split rule, 1 zigzag, 2 packed with `seq_lens`):
-/// over `axis_mask` when `ulysses_axis` < 0, else hybrid over ring axis
-/// `ring_axis` then Ulysses axis `ulysses_axis` (axis_mask ignored).
-SEQPAR_RT_EXPORT int64_t _mlir_ciface_seqpar_rt_local_length(
-    int32_t map_kind, int64_t axis_mask, int64_t ring_axis,
-    int64_t ulysses_axis, int64_t n, seqpar_rt_unranked_memref *seq_lens);
+SEQPAR_RT_EXPORT int64_t
+_mlir_ciface_seqpar_rt_group_size(seqpar_rt_unranked_memref *group);
+SEQPAR_RT_EXPORT int64_t
+_mlir_ciface_seqpar_rt_group_rank(seqpar_rt_unranked_memref *group);
+
+/// The output shape of the op described by `op` on `in` on this rank (only
+/// the input's shape is read), written to `out_shape` (rank-1 i64 memref of
+/// the input's rank). The list and length operands are those of
+/// seqpar_rt_run. Returns a status.
+SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_output_shape(
+    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *op,
+    seqpar_rt_unranked_memref *scatter_values,
+    seqpar_rt_unranked_memref *gather_values, int64_t length,
+    seqpar_rt_unranked_memref *out_shape);
 
 /* Collectives. */
 
 /// Gathers every rank's `mine` into `out` (rank-1 i64 memref of group size).
 SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_exchange_lengths(
-    int64_t axis_mask, int64_t mine, seqpar_rt_unranked_memref *out);
+    seqpar_rt_unranked_memref *group, int64_t mine,
+    seqpar_rt_unranked_memref *out);
 
-/// all_to_all: scatter dim `scatter_dim` (split by `scatter_sizes`, default
-/// the split rule), gather dim `gather_dim` pieced by `gather_sizes` (default
-/// the split rule of `gather_size`, or the input's gather dim times P when
-/// `gather_size` < 0).
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_all_to_all(
+/// Runs the op described by `op` (every kind: all_to_all, split, gather, in
+/// every distribution) from `in` into `out` (allocated by the caller with
+/// the shape seqpar_rt_output_shape gives). `scatter_values` and
+/// `gather_values` (rank-1 i64 memrefs, or null) fill the Sizes
+/// distributions that the descriptor leaves to run time, `length` a length
+/// it leaves to run time (SEQPAR_DESC_RUNTIME_LENGTH).
+SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_run(
     seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t axis_mask, int64_t scatter_dim, int64_t gather_dim,
-    int64_t gather_size, seqpar_rt_unranked_memref *scatter_sizes,
-    seqpar_rt_unranked_memref *gather_sizes);
-
-/// split / gather along `dim` with per-rank `sizes` (split default: the split
-/// rule; gather default: every rank's local length).
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_split(
-    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t axis_mask, int64_t dim,
-    seqpar_rt_unranked_memref *sizes, int32_t scale);
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_gather(
-    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t axis_mask, int64_t dim,
-    seqpar_rt_unranked_memref *sizes, int32_t scale);
-
-/// Zigzag (load-balanced ring) split and gather.
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_zigzag_split(
-    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t axis_mask, int64_t dim, int32_t scale);
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_zigzag_gather(
-    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t axis_mask, int64_t dim, int32_t scale);
-
-/// Hybrid ring x Ulysses split and gather (`global_length`: the gathered
-/// length of `dim`).
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_hybrid_split(
-    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t ring_axis, int64_t ulysses_axis, int64_t dim,
-    int32_t scale);
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_hybrid_gather(
-    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t ring_axis, int64_t ulysses_axis, int64_t dim,
-    int64_t global_length, int32_t scale);
-
-/// Packed variable-length sequences, plain and hybrid.
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_packed_split(
-    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t axis_mask, int64_t dim,
-    seqpar_rt_unranked_memref *seq_lens, int32_t scale);
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_packed_gather(
-    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t axis_mask, int64_t dim,
-    seqpar_rt_unranked_memref *seq_lens, int32_t scale);
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_packed_hybrid_split(
-    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t ring_axis, int64_t ulysses_axis, int64_t dim,
-    seqpar_rt_unranked_memref *seq_lens, int32_t scale);
-SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_packed_hybrid_gather(
-    seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *out,
-    int32_t dtype, int64_t ring_axis, int64_t ulysses_axis, int64_t dim,
-    seqpar_rt_unranked_memref *seq_lens, int32_t scale);
+    int32_t dtype, seqpar_rt_unranked_memref *op,
+    seqpar_rt_unranked_memref *scatter_values,
+    seqpar_rt_unranked_memref *gather_values, int64_t length);
 
 #ifdef __cplusplus
 }

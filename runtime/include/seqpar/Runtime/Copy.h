@@ -1,11 +1,11 @@
-//===- Copy.h - Strided pack and unpack kernels ------------------*- C++
-//-*-===//
+//===- Copy.h - Strided pack and unpack kernels -----------------*- C++ -*-===//
 //
 // Every data movement of the runtime outside the collective itself is one
 // strided box copy: the pack of a peer's chunk into the staging buffer, the
 // unpack of a received chunk into the output, and the local copies of splits.
 // This header describes such a copy and the CPU kernels that execute it; the
-// CUDA kernels (CudaCopy.h) execute the same description on a device.
+// CUDA kernels (runtime/lib/CudaCopy.h, internal) execute the same
+// description on a device.
 //
 //===----------------------------------------------------------------------===//
 

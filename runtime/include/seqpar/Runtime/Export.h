@@ -1,5 +1,4 @@
-//===- Export.h - Symbol visibility of libseqpar_runtime ---------*- C++
-//-*-===//
+//===- Export.h - Symbol visibility of libseqpar_runtime --------*- C++ -*-===//
 //
 // The library is built with hidden visibility; everything in the public
 // headers is marked with SEQPAR_RT_EXPORT.

@@ -1,14 +1,17 @@
-//===- Types.h - Element types, statuses and tensor views --------*- C++
-//-*-===//
+//===- Types.h - Element types, statuses and tensor views -------*- C++ -*-===//
 //
 // The vocabulary shared by the C++ API, the backends and the copy kernels of
-// the seqpar runtime. No MPI, CUDA, LLVM or MLIR here.
+// the seqpar runtime. The numeric codes (element types, statuses, gradient
+// scales) are those of seqpar/Layout/Codes.h, which lowered IR uses too. No
+// MPI, CUDA, LLVM or MLIR here.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef SEQPAR_RUNTIME_TYPES_H
 #define SEQPAR_RUNTIME_TYPES_H
 
+#include "seqpar/Layout/Codes.h"
+#include "seqpar/Layout/OpModel.h"
 #include "seqpar/Runtime/Export.h"
 
 #include <cstdint>
@@ -17,20 +20,20 @@
 
 namespace seqpar::rt {
 
-/// Highest tensor rank the runtime accepts.
-constexpr int64_t kMaxRank = 6;
+/// Highest tensor rank the runtime accepts (Layout's limit).
+constexpr int64_t kMaxRank = layout::kMaxTensorRank;
 
-/// Element types. The numeric values are the `dtype` codes of the C ABI.
-/// `I1` is stored as one byte per element.
+/// Element types; the values are the dtype codes of Codes.h. `I1` is stored
+/// as one byte per element.
 enum class DType : int32_t {
-  F64 = 0,
-  F32 = 1,
-  F16 = 2,
-  BF16 = 3,
-  I64 = 4,
-  I32 = 5,
-  I8 = 6,
-  I1 = 7,
+  F64 = SEQPAR_DTYPE_F64,
+  F32 = SEQPAR_DTYPE_F32,
+  F16 = SEQPAR_DTYPE_F16,
+  BF16 = SEQPAR_DTYPE_BF16,
+  I64 = SEQPAR_DTYPE_I64,
+  I32 = SEQPAR_DTYPE_I32,
+  I8 = SEQPAR_DTYPE_I8,
+  I1 = SEQPAR_DTYPE_I1,
 };
 
 /// Gradient scaling applied to the output of a split or gather; used when the
@@ -39,17 +42,23 @@ enum class DType : int32_t {
 /// and bf16 compute in f32 and round to nearest even). Scaling integer and i1
 /// tensors is rejected: they carry no gradient, and rather than invent a
 /// rounding rule the runtime reports an error.
-enum class GradScale : int32_t { None = 0, Up = 1, Down = 2 };
+using GradScale = layout::GradScale;
 
-/// Status codes; the numeric values are those of the C ABI.
+/// Status codes; the values are the status codes of Codes.h.
 enum class StatusCode : int32_t {
-  Ok = 0,
-  InvalidArgument = 1, ///< Bad shapes, dims, sizes, types or pointers.
-  NotInitialized = 2,  ///< The C ABI was used before seqpar_rt_init.
-  Mismatch = 3,        ///< Check mode: ranks disagree on the op.
-  BackendError = 4,    ///< MPI, NCCL or CUDA reported an error.
-  Unsupported = 5,     ///< Not available in this build or backend.
-  OutOfMemory = 6,     ///< The staging buffer could not be allocated.
+  Ok = SEQPAR_STATUS_OK,
+  /// Bad shapes, dims, sizes, types, descriptors or pointers.
+  InvalidArgument = SEQPAR_STATUS_INVALID_ARGUMENT,
+  /// The C ABI was used before seqpar_rt_init.
+  NotInitialized = SEQPAR_STATUS_NOT_INITIALIZED,
+  /// Check mode: ranks disagree on the op.
+  Mismatch = SEQPAR_STATUS_MISMATCH,
+  /// MPI, NCCL or CUDA reported an error.
+  BackendError = SEQPAR_STATUS_BACKEND_ERROR,
+  /// Not available in this build or backend.
+  Unsupported = SEQPAR_STATUS_UNSUPPORTED,
+  /// A buffer could not be allocated.
+  OutOfMemory = SEQPAR_STATUS_OUT_OF_MEMORY,
 };
 
 /// The result of a runtime call: a code and, unless Ok, a message that names
@@ -79,8 +88,6 @@ SEQPAR_RT_EXPORT const char *dtypeName(DType type);
 SEQPAR_RT_EXPORT bool isFloat(DType type);
 /// True when `code` is one of the DType values.
 SEQPAR_RT_EXPORT bool isValidDType(int32_t code);
-/// "none", "up" or "down".
-SEQPAR_RT_EXPORT const char *gradScaleName(GradScale scale);
 
 /// A strided view of a tensor: `data` is the address of element [0, ..., 0];
 /// `sizes` and `strides` (in elements, any sign) have one entry per dim.

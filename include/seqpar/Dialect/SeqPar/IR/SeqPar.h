@@ -7,7 +7,7 @@
 #ifndef SEQPAR_DIALECT_SEQPAR_IR_SEQPAR_H
 #define SEQPAR_DIALECT_SEQPAR_IR_SEQPAR_H
 
-#include "seqpar/Layout/Layout.h"
+#include "seqpar/Layout/OpModel.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,10 +32,6 @@ struct GradFactor {
     return num == o.num && den == o.den;
   }
 };
-
-/// The largest group a collective may run on; bounds the per-rank tables that
-/// verification and lowering build.
-constexpr int64_t kMaxGroupSize = 65536;
 
 } // namespace seqpar
 
@@ -68,66 +64,98 @@ resolveGroup(mlir::Operation *op, mlir::FlatSymbolRefAttr gridName,
              llvm::ArrayRef<llvm::StringRef> axisNames,
              mlir::SymbolTableCollection &symbolTables);
 
+/// The op model (seqpar/Layout/OpModel.h) of a collective: its kind, grid
+/// shape, ordered group axes, and how each dim it moves is distributed. A
+/// dynamic gather size is a kRuntimeLength length, a lengths operand a Sizes
+/// distribution with no values (both given with the call at run time).
+/// Each op states its model once (OpModelInterface::buildOpModel); this adds
+/// the grid shape and the group's axis indices, in the order the op lists
+/// them (for a hybrid op [ring, ulysses], with innerAxes = 1). Fails, without
+/// a diagnostic, for ops without a model (exchange_lengths) and when the grid
+/// or an axis does not resolve; the verifiers report those. The model is not
+/// checked here: layout::inferShape and layout::resolve check it.
+mlir::FailureOr<layout::Op>
+getOpModel(mlir::Operation *op, mlir::SymbolTableCollection &symbolTables);
+
 /// The size of the group of a verified collective (for hybrid ops, the
 /// product of the ring and Ulysses sizes), or failure when its grid does not
 /// resolve.
 mlir::FailureOr<int64_t>
 getGroupSize(CollectiveOpInterface op,
              mlir::SymbolTableCollection &symbolTables);
+/// The size of the group of `axisNames` on `gridName` as seen from `op`, or
+/// failure, without a diagnostic, when the grid or an axis does not resolve.
+mlir::FailureOr<int64_t>
+getGroupSize(mlir::Operation *op, mlir::FlatSymbolRefAttr gridName,
+             llvm::ArrayRef<llvm::StringRef> axisNames,
+             mlir::SymbolTableCollection &symbolTables);
 /// As above, with symbol tables built for this one lookup (folds and adjoint
 /// builders, which have none at hand).
 mlir::FailureOr<int64_t> getGroupSize(CollectiveOpInterface op);
 
 //===----------------------------------------------------------------------===//
-// Result shapes
-//
-// The result shape of each collective on a group of `groupSize` ranks (for the
-// hybrid ops, `ringSize` x `ulyssesSize`), from its input shape and
-// attributes; ShapedType::kDynamic marks a dim that is dynamic because it is
-// not static or depends on the rank. The verifiers check results against
-// these, and passes use them to type the ops they create. Preconditions: the
-// arguments satisfy the op's verifier.
+// Shapes through the op model
 //===----------------------------------------------------------------------===//
 
-llvm::SmallVector<int64_t>
-inferAllToAllShape(llvm::ArrayRef<int64_t> input, int64_t scatterDim,
-                   int64_t gatherDim, int64_t groupSize,
-                   std::optional<int64_t> gatherSize, bool dynamicGatherSize,
-                   bool hasScatterLengths, bool hasGatherLengths);
-llvm::SmallVector<int64_t>
-inferSplitShape(llvm::ArrayRef<int64_t> input, int64_t dim, int64_t groupSize,
-                std::optional<llvm::ArrayRef<int64_t>> sizes);
-llvm::SmallVector<int64_t>
-inferGatherShape(llvm::ArrayRef<int64_t> input, int64_t dim, int64_t groupSize,
-                 std::optional<llvm::ArrayRef<int64_t>> sizes,
-                 std::optional<int64_t> gatherSize, bool dynamicGatherSize);
-llvm::SmallVector<int64_t> inferZigzagSplitShape(llvm::ArrayRef<int64_t> input,
-                                                 int64_t dim,
-                                                 int64_t groupSize);
-llvm::SmallVector<int64_t> inferZigzagGatherShape(llvm::ArrayRef<int64_t> input,
-                                                  int64_t dim,
-                                                  int64_t groupSize);
-llvm::SmallVector<int64_t>
-inferPackedSplitShape(llvm::ArrayRef<int64_t> input, int64_t dim,
-                      int64_t groupSize, llvm::ArrayRef<int64_t> seqLens);
-llvm::SmallVector<int64_t>
-inferPackedGatherShape(llvm::ArrayRef<int64_t> input, int64_t dim,
-                       llvm::ArrayRef<int64_t> seqLens);
-llvm::SmallVector<int64_t> inferHybridSplitShape(llvm::ArrayRef<int64_t> input,
-                                                 int64_t dim, int64_t ringSize,
-                                                 int64_t ulyssesSize);
-llvm::SmallVector<int64_t>
-inferHybridGatherShape(llvm::ArrayRef<int64_t> input, int64_t dim,
-                       int64_t ringSize, int64_t ulyssesSize,
-                       std::optional<int64_t> gatherSize,
-                       bool dynamicGatherSize);
-llvm::SmallVector<int64_t>
-inferHybridPackedSplitShape(llvm::ArrayRef<int64_t> input, int64_t dim,
-                            int64_t ringSize, int64_t ulyssesSize,
-                            llvm::ArrayRef<int64_t> seqLens);
-llvm::SmallVector<int64_t>
-inferHybridPackedGatherShape(llvm::ArrayRef<int64_t> input, int64_t dim,
-                             llvm::ArrayRef<int64_t> seqLens);
+/// The result shape of a modeled op (OpModelInterface) on an input of
+/// `inputShape`: layout::inferShape of its model, ShapedType::kDynamic where
+/// a dim is not static or depends on the rank. Fails, without a diagnostic,
+/// where the model does not resolve or rejects the shape; the verifiers
+/// report those.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+inferResultShape(mlir::Operation *op, llvm::ArrayRef<int64_t> inputShape,
+                 mlir::SymbolTableCollection &symbolTables);
+
+/// Gives the result of `op`, a modeled op just built with a placeholder
+/// result type, the type its model infers from its input. Fails, leaving the
+/// type as it is, where the model does not resolve.
+mlir::LogicalResult
+setInferredResultType(mlir::Operation *op,
+                      mlir::SymbolTableCollection &symbolTables);
+
+/// Builds a modeled op `OpTy` on `input` with the result type its model
+/// infers (the same element type), casting it to `castTo` where that is
+/// given and differs (a type that is more or less static, never a
+/// contradictory one). The result stays typed as `input` where the model does
+/// not resolve, which the verifier excludes.
+template <typename OpTy, typename... Args>
+mlir::Value createModeledOp(mlir::OpBuilder &builder, mlir::Location loc,
+                            mlir::SymbolTableCollection &symbolTables,
+                            mlir::Type castTo, mlir::Value input,
+                            Args &&...args) {
+  auto op = OpTy::create(builder, loc, input.getType(), input,
+                         std::forward<Args>(args)...);
+  (void)setInferredResultType(op, symbolTables);
+  mlir::Value result = op.getResult();
+  if (!castTo || result.getType() == castTo)
+    return result;
+  return mlir::tensor::CastOp::create(builder, loc, castTo, result);
+}
+
+//===----------------------------------------------------------------------===//
+// Lowering form
+//===----------------------------------------------------------------------===//
+
+/// The name of the discardable attribute, a LoweringFormAttr, that records
+/// the lowering form of an all_to_all, split or gather.
+inline constexpr llvm::StringLiteral kLoweringAttrName = "seqpar.lowering";
+
+/// Whether `op` is one that a lowering form can be recorded on: a split,
+/// gather or all_to_all whose distributions are the split rule or explicit
+/// sizes (all_to_all, split and gather).
+bool hasLoweringForm(mlir::Operation *op);
+
+/// The form that the static shapes of `op` allow, from its op model: Equal
+/// when every piece of every dim it moves is provably the same size,
+/// PerPeer when the sizes are static but differ, Runtime when a size is
+/// known only at run time, and for ops without a lowering form. Fails when
+/// the grid does not resolve or the model rejects the shapes.
+mlir::FailureOr<LoweringForm>
+chooseLoweringForm(mlir::Operation *op,
+                   mlir::SymbolTableCollection &symbolTables);
+
+/// The form recorded on `op` in kLoweringAttrName, Runtime when none.
+LoweringForm getRecordedLoweringForm(mlir::Operation *op);
 
 } // namespace seqpar
 

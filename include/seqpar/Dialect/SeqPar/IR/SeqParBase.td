@@ -37,6 +37,20 @@ def SeqPar_Dialect : Dialect {
     before `r`. Every size and offset is computed by the `seqpar::layout`
     library, shared with the runtime.
 
+    Any order of a grid's axes is a valid group: `@cp["ulysses", "ring"]` on
+    a grid `["ring", "ulysses"]` is the same set of ranks as `@cp["ring",
+    "ulysses"]`, numbered differently. Grids have 1 to 16 axes and at most
+    2147483647 ranks; groups at most 65536 ranks.
+
+    **The op model.** Every resharding op is described once by the op model
+    of the `seqpar::layout` library: its kind (split, gather or all-to-all),
+    its ordered group axes, and how each dim it moves is distributed (the
+    split rule, explicit sizes, zigzag chunks or packed sequences; for the
+    hybrid ops, a distribution over the ring axis whose pieces are split
+    again over the Ulysses axis). The verifiers, result shapes, adjoints,
+    decomposition and lowering choice, and the runtime, all ask that model,
+    so their sizes and messages agree.
+
     **Static and dynamic sizes.** Every op is rank-generic SPMD code, so a
     static dim in its types claims the same size on every rank. A result dim
     whose local size depends on the rank (an uneven split) is therefore
@@ -67,6 +81,8 @@ def SeqPar_Dialect : Dialect {
     "::mlir::tensor::TensorDialect"
   ];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+  let hasConstantMaterializer = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -90,6 +106,35 @@ def SeqPar_GradScale : I32EnumAttr<"GradScale",
 def SeqPar_GradScaleAttr
     : EnumAttr<SeqPar_Dialect, SeqPar_GradScale, "grad_scale"> {
   let assemblyFormat = "$value";
+}
+
+def SeqPar_LoweringForm : I32EnumAttr<"LoweringForm",
+    "the form in which a collective is lowered to the runtime", [
+  I32EnumAttrCase<"Equal", 0, "equal">,
+  I32EnumAttrCase<"PerPeer", 1, "per_peer">,
+  I32EnumAttrCase<"Runtime", 2, "runtime">
+]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::seqpar";
+  let description = [{
+    `equal`: the static shapes prove every peer's piece equal (an
+    equal-block collective); `per_peer`: the shapes are static but the pieces
+    differ (per-peer counts, known at compile time); `runtime`: a size is
+    known only at run time and the runtime derives the counts.
+  }];
+}
+
+def SeqPar_LoweringFormAttr
+    : EnumAttr<SeqPar_Dialect, SeqPar_LoweringForm, "lowering"> {
+  let summary = "the lowering form recorded by seqpar-select-lowering";
+  let description = [{
+    Recorded on an `all_to_all`, `split` or `gather` as the discardable
+    attribute `seqpar.lowering`, e.g.
+    `{seqpar.lowering = #seqpar.lowering<per_peer>}`. The dialect verifies it:
+    it must be this attribute, on one of those ops, and an `equal` or
+    `per_peer` form must be the one that the op's static shapes give.
+  }];
+  let assemblyFormat = "`<` $value `>`";
 }
 
 #endif // SEQPAR_DIALECT_SEQPAR_IR_SEQPARBASE_TD

@@ -27,6 +27,40 @@ def SeqPar_CollectiveOpInterface : OpInterface<"CollectiveOpInterface"> {
   ];
 }
 
+def SeqPar_OpModelInterface : OpInterface<"OpModelInterface"> {
+  let cppNamespace = "::seqpar";
+  let description = [{
+    A resharding collective described by the op model of the layout library
+    (`seqpar/Layout/OpModel.h`): its kind, and how each dim it moves is
+    distributed over its group. Each op states its model once; `getOpModel`
+    adds the grid and the group axes, and the verifiers, shape inference,
+    adjoints, decomposition and lowering choice all ask the model.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        The model of this op without its group: the kind, the scatter and
+        gather moves with their distributions, and the gradient scale. The
+        grid shape and the group axes are left empty (`getOpModel` fills
+        them in).
+      }],
+      "::seqpar::layout::Op", "buildOpModel">,
+    InterfaceMethod<[{
+        Checks of the op's own attributes and operands that need neither the
+        grid nor the model (sizes given twice, say); the shared verifier
+        calls it after the tensor and dim checks.
+      }],
+      "::llvm::LogicalResult", "verifyOwnAttributes", (ins), "",
+      "return ::mlir::success();">,
+    InterfaceMethod<[{
+        Checks of operands whose type depends on the group size (a lengths
+        operand holds one length per rank); the shared verifier calls it once
+        the group resolves.
+      }],
+      "::llvm::LogicalResult", "verifyGroupOperands",
+      (ins "int64_t":$groupSize), "", "return ::mlir::success();">
+  ];
+}
+
 def SeqPar_AdjointOpInterface : OpInterface<"AdjointOpInterface"> {
   let cppNamespace = "::seqpar";
   let description = [{

@@ -23,10 +23,33 @@ class SeqPar_Op<string mnemonic, list<Trait> traits = []>
   /// defined. Ops that leave it empty define getAdjointFactor in C++, if they
   /// have one.
   string adjointScale = "";
+  /// The adjoint of a differentiable op whose inverse takes the same group,
+  /// dim and sequence lengths and nothing else: the C++ class of that
+  /// inverse, from which buildAdjoint is defined. Ops that leave it empty
+  /// define buildAdjoint in C++, if they have one.
+  string adjointInverse = "";
+  /// Whether the op implements OpModelInterface: its verifiers are then the
+  /// shared ones, which check it against its model (SeqParVerifiers.cpp).
+  bit modeled = 0;
   let extraClassDefinition = !if(!empty(adjointScale), "", [{
     ::mlir::FailureOr<::seqpar::GradFactor>
     $cppClass::getAdjointFactor(::mlir::SymbolTableCollection &symbolTables) {
-      return scaledFactor(*this, symbolTables, }] # adjointScale # [{);
+      return ::seqpar::detail::scaledFactor(*this, symbolTables, }]
+        # adjointScale # [{);
+    }
+  }]) # !if(modeled, [{
+    ::llvm::LogicalResult $cppClass::verify() {
+      return ::seqpar::detail::verifyModeledOp(*this);
+    }
+    ::llvm::LogicalResult
+    $cppClass::verifySymbolUses(::mlir::SymbolTableCollection &symbolTables) {
+      return ::seqpar::detail::verifyModeledOpSymbolUses(*this, symbolTables);
+    }
+  }], "") # !if(!empty(adjointInverse), "", [{
+    ::mlir::Value $cppClass::buildAdjoint(::mlir::OpBuilder &builder,
+                                          ::mlir::Value resultGrad) {
+      return ::seqpar::detail::buildGroupInverse<}] # adjointInverse # [{>(
+          *this, builder, resultGrad);
     }
   }]);
 }
@@ -43,13 +66,14 @@ def SeqPar_GridOp : SeqPar_Op<"grid", [Symbol]> {
     in the grid's shape, the last axis varying fastest. Collectives name a
     grid and a list of its axes (a *group*, see the dialect description).
 
-    Ring x Ulysses hybrid context parallelism uses a 2-D grid, the ring axis
-    first so that a hybrid group rank is `ringRank * U + ulyssesRank`, as the
-    hybrid ops define; more axes (data parallelism, say) may be added.
+    Ring x Ulysses hybrid context parallelism uses a 2-D grid; the hybrid
+    ops name the ring axis and the Ulysses axis, in either order of the grid,
+    and their group rank is `ringRank * U + ulyssesRank`. More axes (data
+    parallelism, say) may be added. Groups may list the axes in any order.
 
     **Constraints**
 
-    - at least one axis; axis names are distinct and not empty;
+    - 1 to 16 axes; axis names are distinct and not empty;
     - every axis size is at least 1;
     - the grid has at most 2147483647 ranks.
 
@@ -107,11 +131,14 @@ class SeqPar_GroupOp<string mnemonic, list<Trait> traits = []>
 
 /// A differentiable resharding op over the 2-D group of a ring axis and an
 /// Ulysses axis of one grid: one tensor in, one out.
-class SeqPar_HybridOp<string mnemonic, list<Trait> traits = []>
+class SeqPar_HybridOp<string mnemonic, list<Trait> traits = [],
+                      list<string> modelMethods = []>
     : SeqPar_Op<mnemonic, !listconcat(traits, [
         Pure, SeqPar_CollectiveOpInterface,
         DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+        DeclareOpInterfaceMethods<SeqPar_OpModelInterface, modelMethods>,
         DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>])> {
+  let modeled = 1;
   dag groupArgs = (ins
     FlatSymbolRefAttr:$grid,
     StrAttr:$ring_axis,
@@ -134,12 +161,76 @@ class SeqPar_HybridOp<string mnemonic, list<Trait> traits = []>
 }
 
 /// A differentiable resharding op over a group: one tensor in, one out.
-class SeqPar_ReshardOp<string mnemonic, list<Trait> traits = []>
+class SeqPar_ReshardOp<string mnemonic, list<Trait> traits = [],
+                       list<string> modelMethods = []>
     : SeqPar_GroupOp<mnemonic, !listconcat(traits, [
+        DeclareOpInterfaceMethods<SeqPar_OpModelInterface, modelMethods>,
         DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>])> {
+  let modeled = 1;
   let results = (outs AnyRankedTensor:$result);
   let hasFolder = 1;
   let hasCanonicalizer = 1;
+}
+
+/// A query of this process's place in a group: a grid symbol and a list of
+/// its axes, no tensor.
+class SeqPar_GroupQueryOp<string mnemonic, list<Trait> traits = []>
+    : SeqPar_Op<mnemonic, !listconcat(traits, [
+        Pure, DeclareOpInterfaceMethods<SymbolUserOpInterface>])> {
+  let arguments = (ins FlatSymbolRefAttr:$grid, StrArrayAttr:$axes);
+  let results = (outs Index:$result);
+  let assemblyFormat = "`on` $grid `` $axes attr-dict";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    ::mlir::FlatSymbolRefAttr getGroupGrid() { return getGridAttr(); }
+    ::llvm::SmallVector<::llvm::StringRef> getGroupAxes() {
+      return ::llvm::to_vector(getAxes().getAsValueRange<::mlir::StringAttr>());
+    }
+  }];
+}
+
+def SeqPar_GroupRankOp : SeqPar_GroupQueryOp<"group_rank"> {
+  let summary = "this process's rank in a group";
+  let description = [{
+    Returns this process's index in the group of the listed grid axes: its
+    coordinates on those axes, linearized row-major in the order listed (see
+    the dialect description). Programs and decompositions that pick a
+    rank-dependent value (a piece size from a table, say) ask this op instead
+    of calling into the runtime. Folds to 0 on a group of one rank.
+
+    **Constraints**
+
+    - the grid names a `seqpar.grid`, the axes are distinct axes of it.
+
+    Example:
+
+    ```mlir
+    seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+    // On global rank 6 (coordinates (1, 2)): 1 * 4 + 2 = 6 over both axes,
+    // 2 * 2 + 1 = 5 with the axes listed the other way round.
+    %r = seqpar.group_rank on @cp["ulysses", "ring"]
+    ```
+  }];
+}
+
+def SeqPar_GroupSizeOp : SeqPar_GroupQueryOp<"group_size"> {
+  let summary = "the number of ranks of a group";
+  let description = [{
+    Returns the number of ranks of the group of the listed grid axes: the
+    product of their sizes. Grids have static shapes, so it always folds to a
+    constant.
+
+    **Constraints**
+
+    - the grid names a `seqpar.grid`, the axes are distinct axes of it.
+
+    Example:
+
+    ```mlir
+    %p = seqpar.group_size on @cp["ulysses"]  // 4
+    ```
+  }];
 }
 
 def SeqPar_ExchangeLengthsOp : SeqPar_GroupOp<"exchange_lengths"> {
@@ -175,7 +266,7 @@ def SeqPar_ExchangeLengthsOp : SeqPar_GroupOp<"exchange_lengths"> {
 }
 
 def SeqPar_AllToAllOp : SeqPar_ReshardOp<"all_to_all", [
-    AttrSizedOperandSegments]> {
+    AttrSizedOperandSegments], ["verifyOwnAttributes", "verifyGroupOperands"]> {
   let summary = "the Ulysses all-to-all: scatter one dim, gather another";
   let description = [{
     Every rank holds the whole scatter dim `s` (length `S`) and its own piece
@@ -219,8 +310,11 @@ def SeqPar_AllToAllOp : SeqPar_ReshardOp<"all_to_all", [
       `scatter_lengths`); dim `g` is `N` (static `gather_size`),
       `x.shape[g] * P` (default, static input), else `?`; other dims as the
       input's;
-    - the grid names a `seqpar.grid`, the axes are distinct axes of it, and
-      the group has at most 65536 ranks.
+    - the grid names a `seqpar.grid`, the axes are distinct axes of it,
+      listed in any order (the order numbers the group ranks), and the group
+      has at most 65536 ranks;
+    - every size and length fits int64, and the result at most 2^59
+      elements.
 
     Example:
 
@@ -302,7 +396,8 @@ def SeqPar_SplitOp : SeqPar_ReshardOp<"split"> {
   }];
 }
 
-def SeqPar_GatherOp : SeqPar_ReshardOp<"gather"> {
+def SeqPar_GatherOp : SeqPar_ReshardOp<"gather", [],
+                                      ["verifyOwnAttributes"]> {
   let summary = "concatenate every rank's tensor along one dim";
   let description = [{
     The result, on every rank of the group, is the concatenation along `dim`
@@ -365,7 +460,7 @@ def SeqPar_ZigzagSplitOp : SeqPar_ReshardOp<"zigzag_split"> {
     - `input` has rank 1 to 6 and a supported element type; the result has
       the same rank and element type;
     - `dim` is a dim of `input`; when static, its length is a multiple of
-      `2P`;
+      `2P` (any length when `P = 1`: a zigzag over one rank keeps it all);
     - the result shape is the input's with dim `dim` divided by `P` (`?` when
       the input's is);
     - the group is valid (see `all_to_all`).
@@ -378,6 +473,7 @@ def SeqPar_ZigzagSplitOp : SeqPar_ReshardOp<"zigzag_split"> {
     ```
   }];
   let adjointScale = "::seqpar::GradScale::down";
+  let adjointInverse = "ZigzagGatherOp";
   let arguments = dimArgs;
   let assemblyFormat = dimFormat # [{ attr-dict
     `:` type($input) `->` type($result)
@@ -397,8 +493,8 @@ def SeqPar_ZigzagGatherOp : SeqPar_ReshardOp<"zigzag_gather"> {
 
     - `input` has rank 1 to 6 and a supported element type; the result has
       the same rank and element type;
-    - `dim` is a dim of `input`; when static, its length is even (the gathered
-      length is a multiple of `2P`);
+    - `dim` is a dim of `input`; when static and `P > 1`, its length is even
+      (the gathered length is a multiple of `2P`);
     - the result shape is the input's with dim `dim` multiplied by `P` (`?`
       when the input's is);
     - the group is valid (see `all_to_all`).
@@ -411,6 +507,7 @@ def SeqPar_ZigzagGatherOp : SeqPar_ReshardOp<"zigzag_gather"> {
     ```
   }];
   let adjointScale = "::seqpar::GradScale::up";
+  let adjointInverse = "ZigzagSplitOp";
   let arguments = dimArgs;
   let assemblyFormat = dimFormat # [{ attr-dict
     `:` type($input) `->` type($result)
@@ -449,6 +546,7 @@ def SeqPar_PackedSplitOp : SeqPar_ReshardOp<"packed_split"> {
     ```
   }];
   let adjointScale = "::seqpar::GradScale::down";
+  let adjointInverse = "PackedGatherOp";
   let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
   let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
@@ -483,6 +581,7 @@ def SeqPar_PackedGatherOp : SeqPar_ReshardOp<"packed_gather"> {
     ```
   }];
   let adjointScale = "::seqpar::GradScale::up";
+  let adjointInverse = "PackedSplitOp";
   let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
   let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
@@ -499,8 +598,10 @@ def SeqPar_HybridSplitOp : SeqPar_HybridOp<"hybrid_split"> {
     `zigzag_split` over the ring axis (`R` ranks), then `split` of each ring
     rank's local length `len` over the Ulysses axis (`U` ranks) by the split
     rule `sizes(len, U)`. The hybrid group rank is
-    `ringRank * U + ulyssesRank`. A later pass decomposes it into those two
-    ops.
+    `ringRank * U + ulyssesRank`, whatever the order of the two axes in the
+    grid. A ring axis of size 1 is a disabled ring, as in the seeds: no
+    zigzag and no divisibility requirement, only the Ulysses split. A later
+    pass decomposes the op into those two ops.
 
     **Adjoint**: `hybrid_gather` of the gradient with `gather_size =
     x.shape[dim]`, divided by `R * U` (the zigzag's `1 / R` and the Ulysses
@@ -510,8 +611,8 @@ def SeqPar_HybridSplitOp : SeqPar_HybridOp<"hybrid_split"> {
 
     - `input` has rank 1 to 6 and a supported element type; the result has
       the same rank and element type;
-    - `dim` is a dim of `input`; when static, its length is a multiple of
-      `2R`;
+    - `dim` is a dim of `input`; when static and `R > 1`, its length is a
+      multiple of `2R`;
     - the ring axis and the Ulysses axis are distinct axes of the grid;
     - the result shape is the input's except dim `dim`: the common local
       length when every rank keeps the same, else `?`.
@@ -531,13 +632,15 @@ def SeqPar_HybridSplitOp : SeqPar_HybridOp<"hybrid_split"> {
   }];
 }
 
-def SeqPar_HybridGatherOp : SeqPar_HybridOp<"hybrid_gather"> {
+def SeqPar_HybridGatherOp : SeqPar_HybridOp<"hybrid_gather", [],
+                                            ["verifyOwnAttributes"]> {
   let summary = "hybrid context-parallel gather: Ulysses, then zigzag over ring";
   let description = [{
     The inverse of `hybrid_split`: `gather` over the Ulysses axis, then
     `zigzag_gather` over the ring axis. With `gather_size N` (a constant or
     an `index` value) the pieces are those of `hybrid_split` of a length `N`;
-    without it every rank holds the same length `m` and `N = m * R * U`.
+    without it every rank holds the same length `m` and `N = m * R * U`. A
+    ring axis of size 1 is disabled (no zigzag).
 
     **Adjoint**: `hybrid_split` of the gradient, multiplied by `R * U`.
 
@@ -547,7 +650,7 @@ def SeqPar_HybridGatherOp : SeqPar_HybridOp<"hybrid_gather"> {
       the same rank and element type;
     - `dim` is a dim of `input`; `gather_size` is not negative;
     - the gathered length (`N`, or `m * R * U` when static) is a multiple of
-      `2R`;
+      `2R` when `R > 1` (a ring of one rank is disabled);
     - a static input dim `dim` equals every rank's local length;
     - the ring axis and the Ulysses axis are distinct axes of the grid;
     - the result shape is the input's except dim `dim`, which is `N` (or `?`
@@ -561,6 +664,7 @@ def SeqPar_HybridGatherOp : SeqPar_HybridOp<"hybrid_gather"> {
     ```
   }];
   let adjointScale = "::seqpar::GradScale::up";
+  let adjointInverse = "HybridSplitOp";
   let arguments = !con(dimArgs, (ins
     OptionalAttr<I64Attr>:$gather_size,
     Optional<Index>:$dynamic_gather_size
@@ -601,6 +705,7 @@ def SeqPar_HybridPackedSplitOp : SeqPar_HybridOp<"hybrid_packed_split"> {
     ```
   }];
   let adjointScale = "::seqpar::GradScale::down";
+  let adjointInverse = "HybridPackedGatherOp";
   let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
   let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
@@ -635,6 +740,7 @@ def SeqPar_HybridPackedGatherOp : SeqPar_HybridOp<"hybrid_packed_gather"> {
     ```
   }];
   let adjointScale = "::seqpar::GradScale::up";
+  let adjointInverse = "HybridPackedSplitOp";
   let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
   let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)

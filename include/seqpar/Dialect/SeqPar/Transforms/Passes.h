@@ -22,31 +22,17 @@ namespace seqpar {
 #include "seqpar/Dialect/SeqPar/Transforms/Passes.h.inc"
 
 /// Adds the patterns that decompose hybrid_split, hybrid_gather,
-/// hybrid_packed_split and (when the ring pieces are uniform)
-/// hybrid_packed_gather into primitive seqpar ops. `symbolTables` resolves
-/// the grids and must outlive the patterns.
+/// hybrid_packed_split and (when its Ulysses gather can be rank-generic: one
+/// packed length on every ring rank, or equal Ulysses pieces of each)
+/// hybrid_packed_gather into primitive seqpar ops.
+/// `symbolTables` resolves the grids and must outlive the patterns.
 void populateSeqParDecompositionPatterns(
     mlir::RewritePatternSet &patterns,
     mlir::SymbolTableCollection &symbolTables);
 
-/// The name of the attribute that records the lowering form.
-inline constexpr llvm::StringLiteral kLoweringAttrName = "seqpar.lowering";
-
-/// The form in which a collective is lowered (see seqpar-select-lowering).
-enum class LoweringForm { Equal, PerPeer, Runtime };
-
-/// The form that the static shapes of `op` allow: Equal when every piece is
-/// provably equal, PerPeer when the sizes are static but differ, Runtime
-/// otherwise (and for ops other than all_to_all, split and gather). Fails
-/// when the grid does not resolve.
-mlir::FailureOr<LoweringForm>
-chooseLoweringForm(mlir::Operation *op,
-                   mlir::SymbolTableCollection &symbolTables);
-
-/// "equal", "per_peer" or "runtime".
-llvm::StringRef stringifyLoweringForm(LoweringForm form);
-/// The form recorded on `op` by seqpar-select-lowering, Runtime when none.
-LoweringForm getRecordedLoweringForm(mlir::Operation *op);
+// The lowering form (LoweringForm, chooseLoweringForm,
+// getRecordedLoweringForm, kLoweringAttrName) is the dialect's, declared in
+// SeqPar.h, so that the conversion reads it without this library.
 
 #define GEN_PASS_REGISTRATION
 #include "seqpar/Dialect/SeqPar/Transforms/Passes.h.inc"

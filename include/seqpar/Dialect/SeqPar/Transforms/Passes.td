@@ -24,11 +24,17 @@ def SeqParDecompose : Pass<"seqpar-decompose", "mlir::ModuleOp"> {
     - `hybrid_packed_split`: `packed_split` over the ring axis, then `split`
       over the Ulysses axis by the split rule (`grad_scale down`);
     - `hybrid_packed_gather`: `gather` over the Ulysses axis (`grad_scale up`)
-      then `packed_gather` over the ring axis. The Ulysses gather needs the
-      ring rank's packed length; when it is not the same on every ring rank
-      it depends on the rank, which the tensor-level ops cannot name, so the
-      op is left whole and the conversion calls the runtime's hybrid packed
-      gather.
+      then `packed_gather` over the ring axis. The Ulysses gather rebuilds
+      the ring rank's packed length: with that length as its `gather_size`
+      when it is the same on every ring rank, or by default (every rank's own
+      length) when each ring rank's length splits into equal Ulysses pieces
+      (always so on one Ulysses rank). Otherwise the length depends on the
+      rank, which these ops cannot name, and the op is left whole for the
+      conversion.
+
+    The ring-level pieces come from the op model of the layout library; a
+    ring axis of size 1 is a disabled ring (the zigzag over one rank keeps
+    the whole length).
 
     The grad scales make the adjoint of the decomposition the adjoint of the
     composite (`1 / (R * U)` for the splits, `R * U` for the gathers).
@@ -42,14 +48,18 @@ def SeqParSelectLowering : Pass<"seqpar-select-lowering", "mlir::ModuleOp"> {
   let summary = "Choose aligned or unaligned lowering from static shapes";
   let description = [{
     Records on every `all_to_all`, `split` and `gather` the form the
-    conversion lowers it to, as the attribute `seqpar.lowering`:
+    conversion lowers it to, as the dialect attribute `seqpar.lowering`
+    (`#seqpar.lowering<...>`, verified by the dialect: an `equal` or
+    `per_peer` form must be the one the op's static shapes give). The form
+    comes from the op model (`seqpar::chooseLoweringForm`): the shard maps
+    that the layout library resolves for each dim the op moves.
 
-    - `"equal"`: the static shapes prove every peer's piece equal; the
+    - `equal`: the static shapes prove every peer's piece equal; the
       runtime call gets no size tables (the equal-block collective);
-    - `"per_peer"`: the shapes are static but the pieces differ; the
+    - `per_peer`: the shapes are static but the pieces differ; the
       conversion passes the per-peer counts, computed at compile time by the
       Layout library, and takes the rank-dependent result size from them;
-    - `"runtime"`: a size is dynamic or the lengths come from
+    - `runtime`: a size is dynamic or the lengths come from
       `exchange_lengths`; the runtime derives the counts. Ops without the
       attribute are lowered this way.
 

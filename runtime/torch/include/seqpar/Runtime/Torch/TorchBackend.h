@@ -1,5 +1,4 @@
-//===- TorchBackend.h - Runtime backend over a c10d ProcessGroup -*- C++
-//-*-===//
+//===- TorchBackend.h - Backend over a c10d ProcessGroup --------*- C++ -*-===//
 //
 // Implements the runtime's Backend interface on a PyTorch c10d ProcessGroup
 // (Gloo on CPU, NCCL on GPU, or any other c10d backend), so that the seqpar

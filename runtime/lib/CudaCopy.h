@@ -1,5 +1,4 @@
-//===- CudaCopy.h - Launch plans of the CUDA pack kernels ---------*- C++
-//-*-===//
+//===- CudaCopy.h - Launch plans of the CUDA pack kernels -------*- C++ -*-===//
 //
 // The CUDA pack/unpack kernel executes a CopyJob as a grid-stride loop over
 // "vectors" (1 to 16 bytes): each thread maps a linear vector index to a
@@ -10,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SEQPAR_RUNTIME_CUDACOPY_H
-#define SEQPAR_RUNTIME_CUDACOPY_H
+#ifndef SEQPAR_RUNTIME_LIB_CUDACOPY_H
+#define SEQPAR_RUNTIME_LIB_CUDACOPY_H
 
 #include "seqpar/Runtime/Copy.h"
 
@@ -79,4 +78,4 @@ SEQPAR_RT_EXPORT CudaLaunch planCudaLaunch(int64_t total);
 
 } // namespace seqpar::rt
 
-#endif // SEQPAR_RUNTIME_CUDACOPY_H
+#endif // SEQPAR_RUNTIME_LIB_CUDACOPY_H

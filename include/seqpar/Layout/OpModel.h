@@ -1,0 +1,277 @@
+//===- OpModel.h - A collective's description and resolver ------*- C++ -*-===//
+//
+// The op model: what every seqpar collective is (a kind, a group of ordered
+// grid axes, and how each dim it moves is distributed), and the one resolver
+// that says what each rank holds and what its output shape is. The dialect's
+// verifiers and shape inference, the decomposition, the conversion (through
+// the runtime's output-shape query), the runtime and the Python package all
+// ask this file; none of them computes a split, an offset or a gathered
+// length by hand.
+//
+// Every function checks its arguments and its int64 arithmetic and reports
+// errors as lower-case messages that name the dims and the values, without
+// the op's name, which the caller (a verifier, the runtime) puts in front.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQPAR_LAYOUT_OPMODEL_H
+#define SEQPAR_LAYOUT_OPMODEL_H
+
+#include "seqpar/Layout/Codes.h"
+#include "seqpar/Layout/Layout.h"
+
+namespace seqpar::layout {
+
+//===----------------------------------------------------------------------===//
+// The model
+//===----------------------------------------------------------------------===//
+
+enum class OpKind : int32_t {
+  AllToAll = SEQPAR_KIND_ALL_TO_ALL,
+  Split = SEQPAR_KIND_SPLIT,
+  Gather = SEQPAR_KIND_GATHER,
+};
+
+enum class DistKind : int32_t {
+  /// The split rule: rank r holds sizes(n, P)[r], in rank order.
+  Even = SEQPAR_DIST_EVEN,
+  /// Explicit per-rank sizes, in rank order.
+  Sizes = SEQPAR_DIST_SIZES,
+  /// Rank r holds chunks r and 2P-1-r of 2P equal chunks (one rank: all).
+  Zigzag = SEQPAR_DIST_ZIGZAG,
+  /// Packed sequences, each split by the split rule.
+  Packed = SEQPAR_DIST_PACKED,
+};
+
+/// Gradient scaling of a split or gather used as an adjoint: times the group
+/// size P (`Up`) or divided by it (`Down`).
+enum class GradScale : int32_t {
+  None = SEQPAR_SCALE_NONE,
+  Up = SEQPAR_SCALE_UP,
+  Down = SEQPAR_SCALE_DOWN,
+};
+
+/// A length not fixed by the description: the input's dim for a scatter, the
+/// input's dim times the group size for a gather (equal pieces).
+constexpr int64_t kDefaultLength = -1;
+/// A length or list given with the call at run time (a descriptor slot).
+constexpr int64_t kRuntimeLength = SEQPAR_DESC_RUNTIME_LENGTH;
+
+/// How one dim is distributed over a group.
+struct Distribution {
+  DistKind kind = DistKind::Even;
+  /// Sizes: one size per group rank (empty: given with the call at run
+  /// time). Packed: the sequence lengths.
+  std::vector<int64_t> values;
+  /// Even and Zigzag: the global length of the dim, kDefaultLength or
+  /// kRuntimeLength. Sizes and Packed: unused (their values give it).
+  int64_t length = kDefaultLength;
+  /// Two-level distributions (hybrid ring x Ulysses): the distribution runs
+  /// over the group of the leading axes, and each of its pieces is split
+  /// again by the split rule over the last `innerAxes` axes. Group rank =
+  /// outerRank * innerSize + innerRank, which is the row-major order of the
+  /// listed axes. A leading group of one rank is disabled: no zigzag, no
+  /// divisibility requirement.
+  int64_t innerAxes = 0;
+};
+
+/// A dim that an op distributes (scatter: whole -> pieces) or makes whole
+/// (gather: pieces -> whole).
+struct Move {
+  int64_t dim = -1;
+  Distribution dist;
+};
+
+/// One collective.
+struct Op {
+  OpKind kind = OpKind::Split;
+  /// The grid's axis sizes (ranks row-major, last axis fastest); empty: the
+  /// runtime's default grid (the runtime fills it in before resolving).
+  Shape gridShape;
+  /// The group: distinct grid axes, ranks linearized row-major in this order.
+  std::vector<int64_t> axes;
+  /// Split and all_to_all: the dim distributed.
+  Move scatter;
+  /// Gather and all_to_all: the dim made whole.
+  Move gather;
+  /// Split and gather only.
+  GradScale scale = GradScale::None;
+};
+
+/// The op's name as the dialect spells it: "all_to_all", "split",
+/// "zigzag_gather", "packed_split", "hybrid_split", "hybrid_packed_gather".
+std::string opName(const Op &op);
+/// "none", "up", "down".
+const char *gradScaleName(GradScale scale);
+
+//===----------------------------------------------------------------------===//
+// Builders, in the seeds' vocabulary. An empty size list means the split rule;
+// a length of -1 (kDefaultLength) means the default.
+//===----------------------------------------------------------------------===//
+
+Op allToAllOp(std::vector<int64_t> axes, int64_t scatterDim, int64_t gatherDim,
+              std::vector<int64_t> scatterSizes = {},
+              std::vector<int64_t> gatherSizes = {}, int64_t gatherSize = -1);
+Op splitOp(std::vector<int64_t> axes, int64_t dim,
+           std::vector<int64_t> sizes = {}, GradScale scale = GradScale::None);
+Op gatherOp(std::vector<int64_t> axes, int64_t dim,
+            std::vector<int64_t> sizes = {}, int64_t gatherSize = -1,
+            GradScale scale = GradScale::None);
+Op zigzagSplitOp(std::vector<int64_t> axes, int64_t dim,
+                 GradScale scale = GradScale::None);
+Op zigzagGatherOp(std::vector<int64_t> axes, int64_t dim,
+                  int64_t gatherSize = -1, GradScale scale = GradScale::None);
+Op packedSplitOp(std::vector<int64_t> axes, int64_t dim,
+                 std::vector<int64_t> seqLens,
+                 GradScale scale = GradScale::None);
+Op packedGatherOp(std::vector<int64_t> axes, int64_t dim,
+                  std::vector<int64_t> seqLens,
+                  GradScale scale = GradScale::None);
+/// Hybrid ring x Ulysses: zigzag over `ringAxes`, then the split rule over
+/// `ulyssesAxes`; one group of ringAxes followed by ulyssesAxes.
+Op hybridSplitOp(std::vector<int64_t> ringAxes,
+                 std::vector<int64_t> ulyssesAxes, int64_t dim,
+                 GradScale scale = GradScale::None);
+Op hybridGatherOp(std::vector<int64_t> ringAxes,
+                  std::vector<int64_t> ulyssesAxes, int64_t dim,
+                  int64_t gatherSize = -1, GradScale scale = GradScale::None);
+Op hybridPackedSplitOp(std::vector<int64_t> ringAxes,
+                       std::vector<int64_t> ulyssesAxes, int64_t dim,
+                       std::vector<int64_t> seqLens,
+                       GradScale scale = GradScale::None);
+Op hybridPackedGatherOp(std::vector<int64_t> ringAxes,
+                        std::vector<int64_t> ulyssesAxes, int64_t dim,
+                        std::vector<int64_t> seqLens,
+                        GradScale scale = GradScale::None);
+
+//===----------------------------------------------------------------------===//
+// Groups
+//===----------------------------------------------------------------------===//
+
+/// Checks a grid shape against the limits: 1 to kMaxGridAxes axes, each of
+/// size at least 1, at most kMaxGridRanks ranks.
+Result<Grid> makeGrid(const Shape &gridShape);
+
+/// A group of a grid and the sizes of the two levels of a distribution over
+/// it (the leading axes and the last `innerAxes` axes).
+struct Group {
+  int64_t size = 1;
+  int64_t outerSize = 1;
+  int64_t innerSize = 1;
+};
+/// Checks `axes` (distinct, in range, at least one, the group at most
+/// kMaxGroupSize ranks) and `innerAxes` (0 to axes.size() - 1).
+Result<Group> makeGroup(const Grid &grid, const std::vector<int64_t> &axes,
+                        int64_t innerAxes = 0);
+
+//===----------------------------------------------------------------------===//
+// The resolver
+//===----------------------------------------------------------------------===//
+
+/// The shard map of `dist` on a dim of global length `length` over a group;
+/// `length` must agree with Sizes and Packed values.
+Result<ShardMap> shardMap(const Distribution &dist, int64_t length,
+                          const Group &group);
+
+/// What one rank holds for one op.
+struct Resolved {
+  Op op;            ///< With the runtime's grid filled in.
+  std::string name; ///< opName(op).
+  int64_t groupSize = 1;
+  int64_t groupRank = 0;
+  Shape inShape;
+  Shape outShape;
+  /// The distribution of the scatter dim (split, all_to_all) and of the
+  /// gather dim (gather, all_to_all); empty maps for moves the op lacks.
+  ShardMap scatterMap;
+  ShardMap gatherMap;
+  /// The input length of the gather dim on every rank (empty for splits):
+  /// what check mode compares across ranks.
+  std::vector<int64_t> inLengths;
+};
+
+/// Resolves `op` on an input of static shape `inShape` on group rank
+/// `groupRank` (in [0, group size)). `op.gridShape` must be set. Checks
+/// everything: grid, group, tensor rank (1 to kMaxTensorRank), dims, sizes,
+/// lengths, the input's length of the gather dim on this rank, overflow.
+Result<Resolved> resolve(const Op &op, const Shape &inShape, int64_t groupRank);
+
+/// The rank-generic output shape for a compiler: `inShape` may hold kDynamic
+/// dims, and a result dim is kDynamic where it differs between ranks or
+/// depends on a dynamic input dim or a run-time length. Checks what the
+/// static parts allow (a static input gather dim must equal every rank's
+/// piece, say).
+Result<Shape> inferShape(const Op &op, const Shape &inShape);
+
+/// The adjoint of `op` on an input of static `inShape` on group rank
+/// `groupRank`: the op that maps the gradient of the output back to the
+/// gradient of the input, with every implicit size made explicit (the same
+/// description on every rank) and gradient scale `scale` (splits and
+/// gathers). all_to_all(s, g) <-> all_to_all(g, s); split <-> gather with
+/// the same distribution.
+Result<Op> adjointOp(const Op &op, const Shape &inShape, int64_t groupRank,
+                     GradScale scale);
+
+//===----------------------------------------------------------------------===//
+// Block plans: which strided block of which tensor goes where, in elements
+//===----------------------------------------------------------------------===//
+
+/// The plan of one all-to-all on a rank: for every peer q, the box of the
+/// input sent to q and the box of the output filled by q's data, with the
+/// counts and displacements of a packed buffer in peer order.
+struct AllToAllPlan {
+  std::vector<StridedBlock> send; ///< Box of the input sent to peer q.
+  std::vector<StridedBlock> recv; ///< Box of the output received from q.
+  std::vector<int64_t> sendCounts, sendDispls;
+  std::vector<int64_t> recvCounts, recvDispls;
+  /// True when every peer sends and receives the same count.
+  bool equalCounts() const;
+};
+AllToAllPlan planAllToAll(const Resolved &res, const Shape &inStrides,
+                          const Shape &outStrides);
+
+/// The copies that make this rank's output of a split from its input.
+std::vector<CopyStep> planSplit(const Resolved &res, const Shape &inStrides,
+                                const Shape &outStrides);
+
+/// A gather: every rank sends its whole input (dense, in its shape); peer q's
+/// data lands at `recvDispls[q]` of a receive buffer (`recvCounts[q]`
+/// elements), and `unpack[q]` moves it into the output. For q == this rank,
+/// `unpack[q]` reads the input itself (offsets and strides of the input);
+/// for the others, q's dense block at offset 0 of its part of the buffer.
+struct GatherPlan {
+  std::vector<int64_t> recvCounts, recvDispls;
+  std::vector<std::vector<CopyStep>> unpack;
+};
+GatherPlan planGather(const Resolved &res, const Shape &inStrides,
+                      const Shape &outStrides);
+
+//===----------------------------------------------------------------------===//
+// The descriptor lowered IR passes to the runtime (see Codes.h)
+//===----------------------------------------------------------------------===//
+
+std::vector<int64_t> encodeOp(const Op &op);
+
+/// The values of the descriptor slots left to run time.
+struct CallOperands {
+  const int64_t *scatterValues = nullptr;
+  int64_t numScatterValues = 0;
+  const int64_t *gatherValues = nullptr;
+  int64_t numGatherValues = 0;
+  int64_t length = kDefaultLength;
+};
+/// Reads a descriptor, fills its run-time slots from `operands`, and checks
+/// its codes; the op itself is checked by resolve.
+Result<Op> decodeOp(const int64_t *words, int64_t count,
+                    const CallOperands &operands = {});
+
+std::vector<int64_t> encodeGroup(const Shape &gridShape,
+                                 const std::vector<int64_t> &axes);
+/// Reads a group descriptor into `gridShape` and `axes`; checks the counts
+/// (makeGrid and makeGroup check the values).
+Result<bool> decodeGroup(const int64_t *words, int64_t count, Shape &gridShape,
+                         std::vector<int64_t> &axes);
+
+} // namespace seqpar::layout
+
+#endif // SEQPAR_LAYOUT_OPMODEL_H

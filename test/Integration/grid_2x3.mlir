@@ -1,0 +1,15 @@
+// Every op kind on a 2 x 3 grid (6 ranks), every group in every axis
+// order and every hybrid ring/Ulysses pair, bit-exact against the
+// global view (Inputs/reference.mlir); the second run decomposes the
+// hybrid ops into primitives first.
+// The cases come from gen_grid_tests.py; each rank prints (cases, failures).
+//
+// RUN: %python %S/gen_grid_tests.py 2x3 > %t.cases.mlir
+// RUN: cat %S/Inputs/reference.mlir %t.cases.mlir | seqpar-opt --seqpar-to-llvm="decompose=false simplify=false" -o %t
+// RUN: %mpirun 6 --tag-output mlir-runner %t -e main -entry-point-result=void \
+// RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
+// RUN: | FileCheck %t.cases.mlir --implicit-check-not="( -1"
+// RUN: cat %S/Inputs/reference.mlir %t.cases.mlir | seqpar-opt --seqpar-to-llvm="simplify=false" -o %t
+// RUN: %mpirun 6 --tag-output mlir-runner %t -e main -entry-point-result=void \
+// RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
+// RUN: | FileCheck %t.cases.mlir --implicit-check-not="( -1"
