@@ -676,6 +676,21 @@ def area_errors(ctx, area):
                      lambda: sp.packed_data_gather_forward_split_backward(
                          x, [[0]] * (p - 1) + [[3]], g, 1),
                      E, r"is not the split rule of the sequence lengths \[3\]")
+    # Dims near 2^62 and sizes whose sum overflows int64: errors that name
+    # the values, never a wrapped size.
+    expect_error(area, "input past the element limit",
+                 lambda: sp.split_forward_gather_backward(
+                     torch.empty(2 ** 62, 0), g, 0),
+                 E, r"split_forward_gather_backward: split: the input shape "
+                    r"\[4611686018427387904, 0\] has more than 2\^59 "
+                    r"elements")
+    if p > 1:
+        expect_error(area, "gather sizes overflow",
+                     lambda: sp.gather_forward_split_backward(
+                         torch.zeros(2, 3), g, 1, [2 ** 62] * p),
+                     E, r"gather_forward_split_backward: gather: dim 1: "
+                        r"sizes \[4611686018427387904, .* overflow int64 "
+                        r"when summed")
     expect_error(area, "unsupported dtype",
                  lambda: sp.all_to_all(
                      torch.zeros(2, 2 * p, dtype=torch.int16), g, 1, 0),

@@ -1,4 +1,4 @@
-//===- Passes.td - seqpar conversion passes ---------------*- tablegen -*-===//
+//===- Passes.td - seqpar conversion passes ----------------*- tablegen -*-===//
 //
 // The conversion of seqpar ops to calls of the runtime's C ABI.
 //

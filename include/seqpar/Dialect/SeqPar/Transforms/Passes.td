@@ -1,4 +1,4 @@
-//===- Passes.td - seqpar transformation passes -----------*- tablegen -*-===//
+//===- Passes.td - seqpar transformation passes ------------*- tablegen -*-===//
 //
 // Passes that rewrite seqpar ops on tensors before they are lowered to the
 // runtime: decomposition of the composite ops and the choice between aligned
