@@ -6,20 +6,39 @@
 # the tables with the machine, the load and this command.
 #
 # Usage: scripts/bench-runtime.sh [MiB per rank ...]   (default: 4 64 256)
+# With SEQPAR_BENCH_BASELINE=<git revision>, also builds the all-to-all
+# benchmark of that revision (temporary worktree, through ccache) and runs it
+# right after this one on the same sizes, for a column of its seqpar times.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 build=${SEQPAR_BENCH_BUILD_DIR:-$root/build-bench-rt}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(4 64 256)
+baseline=${SEQPAR_BENCH_BASELINE:-}
 
-if [ ! -f "$build/build.ninja" ]; then
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DSEQPAR_ENABLE_COMPILER=OFF -DSEQPAR_ENABLE_TORCH=OFF \
-    -DSEQPAR_ENABLE_TESTS=OFF -DSEQPAR_ENABLE_BENCHMARKS=ON >/dev/null
-fi
+configure_bench() { # source dir, build dir
+  if [ ! -f "$2/build.ninja" ]; then
+    cmake -S "$1" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DSEQPAR_ENABLE_COMPILER=OFF -DSEQPAR_ENABLE_TORCH=OFF \
+      -DSEQPAR_ENABLE_TESTS=OFF -DSEQPAR_ENABLE_BENCHMARKS=ON >/dev/null
+  fi
+}
+configure_bench "$root" "$build"
 ninja -C "$build" seqpar-runtime-copy-bench seqpar-runtime-alltoall-bench \
   >/dev/null
+base_bench=""
+if [ -n "$baseline" ]; then
+  base_rev=$(git -C "$root" rev-parse --short "$baseline")
+  base_tmp=$(mktemp -d)
+  trap 'git -C "$root" worktree remove --force "$base_tmp/src" >/dev/null 2>&1; rm -rf "$base_tmp"' EXIT
+  git -C "$root" worktree add -q --detach "$base_tmp/src" "$base_rev"
+  export CCACHE_NOHASHDIR=1
+  CCACHE_BASEDIR="$base_tmp/src" configure_bench "$base_tmp/src" "$base_tmp/build"
+  CCACHE_BASEDIR="$base_tmp/src" ninja -C "$base_tmp/build" \
+    seqpar-runtime-alltoall-bench >/dev/null
+  base_bench="$base_tmp/build/runtime/bench/seqpar-runtime-alltoall-bench"
+fi
 
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mpirun=(mpirun --allow-run-as-root --oversubscribe --mca btl self,vader
@@ -30,11 +49,44 @@ copy_csv=$("$build/runtime/bench/seqpar-runtime-copy-bench" \
   --benchmark_format=csv --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true 2>/dev/null)
 a2a=""
+base_a2a=""
 for np in 2 4; do
   out=$("${mpirun[@]}" -np "$np" \
     "$build/runtime/bench/seqpar-runtime-alltoall-bench" "${sizes[@]}")
   if [ -z "$a2a" ]; then a2a="$out"; else a2a="$a2a"$'\n'"$(echo "$out" | tail -n +3)"; fi
+  if [ -n "$base_bench" ]; then
+    base_a2a+=$("${mpirun[@]}" -np "$np" "$base_bench" "${sizes[@]}")$'\n'
+  fi
 done
+if [ -n "$base_bench" ]; then
+  # A column of the baseline's seqpar times and this run's ratio to them,
+  # matched by ranks, MiB and case.
+  a2a=$(/usr/bin/python3 - "$a2a" "$base_a2a" "$base_rev" <<'PY'
+import sys
+cur, base, rev = sys.argv[1], sys.argv[2], sys.argv[3]
+def cells(line):
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+seqpar = {}
+for line in base.splitlines():
+    c = cells(line)
+    if line.startswith("| ") and c[0].isdigit():
+        seqpar[tuple(c[:3])] = c[3]
+out = []
+for line in cur.splitlines():
+    c = cells(line)
+    if line.startswith("| ranks"):
+        line += " seqpar at %s ms | seqpar / seqpar at %s |" % (rev, rev)
+    elif line.startswith("|---"):
+        line += "---|---|"
+    elif line.startswith("| ") and c[0].isdigit():
+        old = seqpar.get(tuple(c[:3]))
+        ratio = "%.2f" % (float(c[3]) / float(old)) if old else "-"
+        line += " %s | %s |" % (old or "-", ratio)
+    out.append(line)
+print("\n".join(out))
+PY
+)
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 section=$(
@@ -64,6 +116,13 @@ section=$(
   echo "pack:"
   echo "the pack of all chunks alone against a memcpy of the same bytes, on one"
   echo "rank while the others do the same."
+  if [ -n "$base_bench" ]; then
+    echo "seqpar at $base_rev: the same benchmark built from commit $base_rev,"
+    echo "run right after this one (\`SEQPAR_BENCH_BASELINE=$base_rev"
+    echo "scripts/bench-runtime.sh ${sizes[*]}\`). The two come from separate"
+    echo "runs, so their ratio carries the run-to-run spread of this shared"
+    echo "machine (about 15% at 64 MiB, more at 4 MiB)."
+  fi
   echo
   echo "$a2a"
   echo

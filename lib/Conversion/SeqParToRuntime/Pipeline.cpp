@@ -30,7 +30,9 @@ void seqpar::buildSeqParToLLVMPipeline(
     pm.addPass(createCanonicalizerPass());
   if (options.decompose)
     pm.addPass(createSeqParDecompose());
-  pm.addPass(createSeqParSelectLowering());
+  // No seqpar-select-lowering: the descriptor gives the runtime every
+  // count, and it takes the equal-block collective whenever the resolved
+  // pieces are equal, so the recorded form would change nothing here.
   ConvertSeqParToRuntimeOptions conversion;
   conversion.initFunction = options.initFunction;
   conversion.fusePermutes = options.fusePermutes;

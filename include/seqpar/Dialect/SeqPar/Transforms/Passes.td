@@ -47,21 +47,25 @@ def SeqParDecompose : Pass<"seqpar-decompose", "mlir::ModuleOp"> {
 def SeqParSelectLowering : Pass<"seqpar-select-lowering", "mlir::ModuleOp"> {
   let summary = "Choose aligned or unaligned lowering from static shapes";
   let description = [{
-    Records on every `all_to_all`, `split` and `gather` the form the
-    conversion lowers it to, as the dialect attribute `seqpar.lowering`
+    Records on every `all_to_all`, `split` and `gather` the form that its
+    static shapes prove, as the dialect attribute `seqpar.lowering`
     (`#seqpar.lowering<...>`, verified by the dialect: an `equal` or
     `per_peer` form must be the one the op's static shapes give). The form
     comes from the op model (`seqpar::chooseLoweringForm`): the shard maps
     that the layout library resolves for each dim the op moves.
 
-    - `equal`: the static shapes prove every peer's piece equal; the
-      runtime call gets no size tables (the equal-block collective);
-    - `per_peer`: the shapes are static but the pieces differ; the
-      conversion passes the per-peer counts, computed at compile time by the
-      Layout library, and takes the rank-dependent result size from them;
+    - `equal`: the static shapes prove every peer's piece equal (the
+      equal-block collective, `MPI_Alltoall`-like);
+    - `per_peer`: the shapes are static but the pieces differ (per-peer
+      counts, `MPI_Alltoallv`-like);
     - `runtime`: a size is dynamic or the lengths come from
-      `exchange_lengths`; the runtime derives the counts. Ops without the
-      attribute are lowered this way.
+      `exchange_lengths`; only the run time knows.
+
+    The conversion does not need it: each collective passes the runtime its
+    op descriptor, from which the runtime resolves every count and takes the
+    equal-block collective whenever the pieces it resolves are equal, so
+    `seqpar-to-llvm` does not run this pass. It states, for a reader or a
+    later pass, what the shapes prove.
 
     Never padding: the unaligned forms move exactly the elements of each
     piece.
