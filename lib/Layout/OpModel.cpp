@@ -854,6 +854,10 @@ Result<Op> decodeOp(const int64_t *words, int64_t count,
                     const CallOperands &operands) {
   if (!words || count < 1)
     return Error{"the op descriptor is empty"};
+  for (int64_t n : {count, operands.numScatterValues, operands.numGatherValues})
+    if (n > kMaxListLength)
+      return Error{"a list of " + num(n) + " entries exceeds the limit of " +
+                   num(kMaxListLength)};
   if (words[0] != SEQPAR_DESC_MAGIC)
     return Error{"the op descriptor does not start with the seqpar magic word"};
   Reader reader(words + 1, count - 1);

@@ -143,6 +143,10 @@ Status decodeList(const std::string &op, const char *what,
   TensorRef t;
   if (Status st = decodeTensor(op, what, m, DType::I64, t); !st)
     return st;
+  if (t.sizes[0] > layout::kMaxListLength)
+    return invalid(op + ": the " + what + " list has " +
+                   std::to_string(t.sizes[0]) + " entries but at most " +
+                   std::to_string(layout::kMaxListLength) + " are supported");
   out.reserve(size_t(t.sizes[0]));
   for (int64_t i = 0; i < t.sizes[0]; ++i)
     out.push_back(static_cast<const int64_t *>(t.data)[i * t.strides[0]]);

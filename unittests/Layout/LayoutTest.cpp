@@ -774,6 +774,12 @@ TEST(Descriptor, RoundTripsAndFillsRunTimeSlots) {
                 .error(),
             "the call passes the length 9 but the descriptor does not take "
             "one");
+  CallOperands tooMany;
+  tooMany.scatterValues = lens;
+  tooMany.numScatterValues = kMaxListLength + 1;
+  EXPECT_EQ(decodeOp(words.data(), static_cast<int64_t>(words.size()), tooMany)
+                .error(),
+            "a list of 16777217 entries exceeds the limit of 16777216");
   // Truncated, corrupted and padded descriptors are errors, never reads past
   // the end.
   for (int64_t n = 0; n < static_cast<int64_t>(words.size()); ++n)

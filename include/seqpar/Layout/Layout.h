@@ -34,6 +34,8 @@ constexpr int64_t kMaxGridAxes = 16;
 constexpr int64_t kMaxGridRanks = std::numeric_limits<int32_t>::max();
 /// Ranks of a group.
 constexpr int64_t kMaxGroupSize = 65536;
+/// Entries of a list (sizes, sequence lengths, a descriptor's words).
+constexpr int64_t kMaxListLength = int64_t(1) << 24;
 /// Elements of a tensor (so that its byte size fits int64 too).
 constexpr int64_t kMaxElements = int64_t(1) << 59;
 /// A dim whose size is not known statically (MLIR's ShapedType::kDynamic).
