@@ -224,6 +224,46 @@ packedSizeTable(const std::vector<int64_t> &seqLens, int64_t parts) {
   return table;
 }
 
+Result<std::vector<int64_t>>
+packedLengths(const std::vector<std::vector<int64_t>> &table, int64_t parts) {
+  auto rows = static_cast<int64_t>(table.size());
+  if (rows != parts)
+    return Error{"the table has " + std::to_string(rows) +
+                 " rows but the group has " + std::to_string(parts) +
+                 " ranks (one row per rank)"};
+  for (size_t i = 1; i < table.size(); ++i)
+    if (table[i].size() != table[0].size())
+      return Error{"the table's rows have different lengths: row 0 has " +
+                   std::to_string(table[0].size()) + ", row " +
+                   std::to_string(i) + " has " +
+                   std::to_string(table[i].size())};
+  // Sequence j is the sum of every rank's piece of it.
+  std::vector<int64_t> seqLens;
+  for (size_t j = 0; !table.empty() && j < table[0].size(); ++j) {
+    std::vector<int64_t> column;
+    for (const std::vector<int64_t> &row : table)
+      column.push_back(row[j]);
+    Result<int64_t> length =
+        checkedSum(column, ("column " + std::to_string(j)).c_str());
+    if (!length)
+      return Error{length.error()};
+    seqLens.push_back(*length);
+  }
+  Result<std::vector<std::vector<int64_t>>> expected =
+      packedSizeTable(seqLens, parts);
+  if (!expected)
+    return Error{expected.error()};
+  if (!table.empty() && *expected != table) {
+    std::string text;
+    for (const std::vector<int64_t> &row : *expected)
+      text += (text.empty() ? "" : ", ") + str(row);
+    return Error{"the table is not the split rule of the sequence lengths " +
+                 str(seqLens) + " over " + std::to_string(parts) + " ranks ([" +
+                 text + "])"};
+  }
+  return seqLens;
+}
+
 //===----------------------------------------------------------------------===//
 // Grids
 //===----------------------------------------------------------------------===//
@@ -300,6 +340,21 @@ StridedBlock StridedBlock::slice(int64_t dim, int64_t start,
   b.offset += start * strides[dim];
   b.shape[dim] = size;
   return b;
+}
+
+Result<std::pair<int64_t, int64_t>>
+elementSpan(const Shape &sizes, const Shape &strides, int64_t elementBytes) {
+  int64_t lo = 0, hi = 0;
+  for (size_t i = 0; i < sizes.size() && i < strides.size(); ++i) {
+    std::optional<int64_t> extent = checkedMul(sizes[i] - 1, strides[i]);
+    std::optional<int64_t> end =
+        extent ? checkedAdd(*extent < 0 ? lo : hi, *extent) : std::nullopt;
+    if (!end || !checkedMul(*end, elementBytes))
+      return Error{"shape " + str(sizes) + " with strides " + str(strides) +
+                   " reaches past the int64 range"};
+    (*extent < 0 ? lo : hi) = *end;
+  }
+  return std::make_pair(lo, hi);
 }
 
 StridedBlock denseBlock(const Shape &shape, int64_t offset) {

@@ -95,20 +95,6 @@ Result<int64_t> checkValues(const std::vector<int64_t> &values,
   return checkedSum(values, what);
 }
 
-const char *distName(DistKind kind) {
-  switch (kind) {
-  case DistKind::Even:
-    return "the split rule";
-  case DistKind::Sizes:
-    return "explicit sizes";
-  case DistKind::Zigzag:
-    return "zigzag";
-  case DistKind::Packed:
-    return "packed sequences";
-  }
-  return "an invalid distribution";
-}
-
 bool validKind(OpKind k) {
   auto c = static_cast<int32_t>(k);
   return c >= 0 && c < SEQPAR_NUM_KINDS;
@@ -165,6 +151,11 @@ Result<ShardMap> shardMap(const Distribution &dist, int64_t length,
     if (*total != length)
       return Error{"sequence lengths " + str(dist.values) + " sum to " +
                    num(*total) + " but the dim has size " + num(length)};
+    // Every rank holds a piece of every sequence: bound the map's size.
+    auto numSeqs = static_cast<int64_t>(dist.values.size());
+    if (numSeqs * group.size > kMaxListLength)
+      return Error{num(numSeqs) + " sequences over " + num(group.size) +
+                   " ranks make more than " + num(kMaxListLength) + " pieces"};
     outer = packedMap(dist.values, length, group.outerSize);
     break;
   }
@@ -189,12 +180,14 @@ std::string opName(const Op &op) {
   std::string base = op.kind == OpKind::Split ? "split" : "gather";
   if (!validKind(op.kind))
     return "invalid op";
+  // "hybrid" is the dialect's name of a zigzag or packed ring level split
+  // again over Ulysses; a two-level split rule is still a split.
   std::string prefix = dist.innerAxes > 0 ? "hybrid_" : "";
   if (dist.kind == DistKind::Packed)
     return prefix + "packed_" + base;
-  if (dist.kind == DistKind::Zigzag && prefix.empty())
-    return "zigzag_" + base;
-  return prefix + base;
+  if (dist.kind == DistKind::Zigzag)
+    return (prefix.empty() ? "zigzag_" : prefix) + base;
+  return base;
 }
 
 const char *gradScaleName(GradScale scale) {
@@ -207,6 +200,20 @@ const char *gradScaleName(GradScale scale) {
     return "down";
   }
   return "invalid";
+}
+
+const char *distName(DistKind kind) {
+  switch (kind) {
+  case DistKind::Even:
+    return "the split rule";
+  case DistKind::Sizes:
+    return "explicit sizes";
+  case DistKind::Zigzag:
+    return "zigzag";
+  case DistKind::Packed:
+    return "packed sequences";
+  }
+  return "an invalid distribution";
 }
 
 namespace {
@@ -797,7 +804,7 @@ private:
 
 Result<Move> readMove(Reader &reader, const char *which,
                       const int64_t *runtimeValues, int64_t numRuntimeValues,
-                      int64_t runtimeLength) {
+                      int64_t runtimeLength, bool &tookLength) {
   Move move;
   Result<int64_t> dim = reader.next("dim");
   Result<int64_t> dist = dim ? reader.next("distribution") : dim;
@@ -828,6 +835,7 @@ Result<Move> readMove(Reader &reader, const char *which,
   if (takesValues)
     move.dist.values.assign(runtimeValues, runtimeValues + numRuntimeValues);
   if (move.dist.length == kRuntimeLength) {
+    tookLength = true;
     if (runtimeLength < 0)
       return Error{"the " + std::string(which) +
                    " length is given at run time but the call passes " +
@@ -883,19 +891,20 @@ Result<Op> decodeOp(const int64_t *words, int64_t count,
   op.gridShape = std::move(*grid);
   op.axes = std::move(*axes);
   // The length operand belongs to whichever move leaves its length open.
-  Result<Move> scatter = readMove(reader, "scatter", operands.scatterValues,
-                                  operands.numScatterValues, operands.length);
+  bool tookLength = false;
+  Result<Move> scatter =
+      readMove(reader, "scatter", operands.scatterValues,
+               operands.numScatterValues, operands.length, tookLength);
   if (!scatter)
     return Error{scatter.error()};
-  Result<Move> gather = readMove(reader, "gather", operands.gatherValues,
-                                 operands.numGatherValues, operands.length);
+  Result<Move> gather =
+      readMove(reader, "gather", operands.gatherValues,
+               operands.numGatherValues, operands.length, tookLength);
   if (!gather)
     return Error{gather.error()};
   if (!reader.atEnd())
     return Error{"the op descriptor has words past its end"};
-  if (operands.length != kDefaultLength &&
-      scatter->dist.length != operands.length &&
-      gather->dist.length != operands.length)
+  if (operands.length != kDefaultLength && !tookLength)
     return Error{"the call passes the length " + num(operands.length) +
                  " but the descriptor does not take one"};
   op.scatter = std::move(*scatter);

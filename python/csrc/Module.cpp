@@ -61,45 +61,12 @@ T valueOr(layout::Result<T> result, const std::string &fn) {
   return std::move(*result);
 }
 
-/// Checks that `table` is the split-rule table of some sequence lengths over
-/// `parts` ranks (what cal_split_sizes_multi makes) and returns them.
+/// The sequence lengths of `table` if it is their split-rule table over
+/// `parts` ranks (what cal_split_sizes_multi makes).
 std::vector<int64_t>
 packedLengths(const std::vector<std::vector<int64_t>> &table, int64_t parts,
               const std::string &fn) {
-  if (static_cast<int64_t>(table.size()) != parts)
-    throw ArgumentError(fn + ": all_split_sizes must have one row per rank (" +
-                        std::to_string(parts) + "), got " +
-                        std::to_string(table.size()) + " rows");
-  std::vector<int64_t> seqLens;
-  for (size_t i = 0; i < table.size(); ++i) {
-    if (table[i].size() != table[0].size())
-      throw ArgumentError(fn +
-                          ": all_split_sizes rows have different "
-                          "lengths: row 0 has " +
-                          std::to_string(table[0].size()) + ", row " +
-                          std::to_string(i) + " has " +
-                          std::to_string(table[i].size()));
-  }
-  for (size_t j = 0; !table.empty() && j < table[0].size(); ++j) {
-    std::vector<int64_t> column;
-    for (const std::vector<int64_t> &row : table)
-      column.push_back(row[j]);
-    seqLens.push_back(
-        valueOr(layout::checkedSum(column, "all_split_sizes column"), fn));
-  }
-  std::vector<std::vector<int64_t>> expected =
-      valueOr(layout::packedSizeTable(seqLens, parts), fn);
-  if (!table.empty() && expected != table) {
-    std::string rows;
-    for (const std::vector<int64_t> &row : expected)
-      rows += (rows.empty() ? "" : ", ") + layout::str(row);
-    throw ArgumentError(fn +
-                        ": all_split_sizes is not the split rule of the "
-                        "sequence lengths " +
-                        layout::str(seqLens) + " over " +
-                        std::to_string(parts) + " ranks ([" + rows + "])");
-  }
-  return seqLens;
+  return valueOr(layout::packedLengths(table, parts), fn + ": all_split_sizes");
 }
 
 /// Resolves a hybrid split of a dim over a [ring, ulysses] grid (ring axis

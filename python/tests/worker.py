@@ -657,25 +657,26 @@ def area_errors(ctx, area):
     expect_error(area, "packed table shape",
                  lambda: sp.packed_data_gather_forward_split_backward(
                      x, [[1, 2]] * (p + 1), g, 1),
-                 E, rf"all_split_sizes must have one row per rank \({p}\), "
-                    rf"got {p + 1} rows")
+                 E, rf"all_split_sizes: the table has {p + 1} rows but the "
+                    rf"group has {p} ranks")
     if p > 1:
         expect_error(area, "packed table rows of different lengths",
                      lambda: sp.packed_data_gather_forward_split_backward(
                          x, [[1, 2]] + [[1]] * (p - 1), g, 1),
                      E, r"packed_data_gather_forward_split_backward: "
-                        r"all_split_sizes rows have different lengths: row 0 "
-                        r"has 2, row 1 has 1")
+                        r"all_split_sizes: the table's rows have different "
+                        r"lengths: row 0 has 2, row 1 has 1")
         expect_error(area, "packed table column overflows",
                      lambda: sp.packed_data_gather_forward_split_backward(
                          x, [[2 ** 62]] * p, g, 1),
                      E, r"packed_data_gather_forward_split_backward: "
-                        r"all_split_sizes column \[4611686018427387904, .*"
+                        r"all_split_sizes: column 0 \[4611686018427387904, .*"
                         r"overflow int64 when summed")
         expect_error(area, "packed table not the split rule",
                      lambda: sp.packed_data_gather_forward_split_backward(
                          x, [[0]] * (p - 1) + [[3]], g, 1),
-                     E, r"is not the split rule of the sequence lengths \[3\]")
+                     E, r"all_split_sizes: the table is not the split rule of the "
+                        r"sequence lengths \[3\]")
     # Dims near 2^62 and sizes whose sum overflows int64: errors that name
     # the values, never a wrapped size.
     expect_error(area, "input past the element limit",

@@ -39,9 +39,8 @@ namespace {
 
 constexpr int64_t kD = 128, kElem = 2;
 
-int64_t splitSize(int64_t n, int64_t p, int64_t r) {
-  return n / p + (r < n % p ? 1 : 0);
-}
+// The seed path's piece sizes come from the split rule too.
+using seqpar::layout::splitSize;
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());

@@ -122,6 +122,12 @@ Status decodeTensor(const std::string &op, const char *what,
     return invalid(prefix + " has the offset " + std::to_string(h->offset) +
                    ", past the int64 range in bytes");
   out.data = h->aligned ? h->aligned + *offset : nullptr;
+  // The entry points index lists and the output shape through the strides.
+  if (*count > 0)
+    if (layout::Result<std::pair<int64_t, int64_t>> span =
+            layout::elementSpan(out.sizes, out.strides, elementSize(type));
+        !span)
+      return invalid(prefix + " of " + span.error());
   // Lists are read and exchange_lengths' output written right here, before
   // Runtime::run could check the data pointer.
   if (!out.data && *count > 0)

@@ -147,21 +147,27 @@ Status Runtime::setGroup(const std::vector<int64_t> &gridShape,
   return Status::ok();
 }
 
+// The queries come from the grid's rank map alone: no communicator is made,
+// so a rank may ask on its own (the dialect's group_rank is pure).
 Status Runtime::groupSize(const std::vector<int64_t> &gridShape,
                           const std::vector<int64_t> &axes, int64_t &out) {
-  Backend *comm = nullptr;
-  if (Status st = group(gridShape, axes, comm); !st)
+  layout::Grid grid;
+  if (Status st = checkGroup(gridShape.empty() ? gridShape_ : gridShape, axes,
+                             world_->size(), grid);
+      !st)
     return st;
-  out = comm->size();
+  out = grid.groupSize(axes);
   return Status::ok();
 }
 
 Status Runtime::groupRank(const std::vector<int64_t> &gridShape,
                           const std::vector<int64_t> &axes, int64_t &out) {
-  Backend *comm = nullptr;
-  if (Status st = group(gridShape, axes, comm); !st)
+  layout::Grid grid;
+  if (Status st = checkGroup(gridShape.empty() ? gridShape_ : gridShape, axes,
+                             world_->size(), grid);
+      !st)
     return st;
-  out = comm->rank();
+  out = grid.groupRank(world_->rank(), axes);
   return Status::ok();
 }
 
@@ -253,28 +259,13 @@ Status validateTensor(const std::string &name, const char *what,
 /// strides reach past the int64 range.
 Status byteRange(const std::string &name, const char *what, const TensorRef &t,
                  std::pair<uintptr_t, uintptr_t> &out) {
-  int64_t lo = 0, hi = 0;
   const int64_t es = elementSize(t.dtype);
-  bool ok = true;
-  for (size_t i = 0; ok && i < t.sizes.size(); ++i) {
-    std::optional<int64_t> extent =
-        layout::checkedMul(t.sizes[i] - 1, t.strides[i]);
-    std::optional<int64_t> bytes =
-        extent ? layout::checkedMul(*extent, es) : std::nullopt;
-    std::optional<int64_t> sum =
-        bytes ? layout::checkedAdd(*bytes < 0 ? lo : hi, *bytes) : std::nullopt;
-    if (!sum)
-      ok = false;
-    else
-      (*bytes < 0 ? lo : hi) = *sum;
-  }
-  if (!ok)
-    return invalid(name + ": the " + what + " of shape " +
-                   layout::str(t.sizes) + " and strides " +
-                   layout::str(t.strides) +
-                   " spans more bytes than int64 holds");
+  layout::Result<std::pair<int64_t, int64_t>> span =
+      layout::elementSpan(t.sizes, t.strides, es);
+  if (!span)
+    return invalid(name + ": the " + what + " of " + span.error());
   auto base = reinterpret_cast<uintptr_t>(t.data);
-  out = {base + lo, base + hi + es - 1};
+  out = {base + span->first * es, base + span->second * es + es - 1};
   return Status::ok();
 }
 
@@ -343,17 +334,18 @@ Status Runtime::run(const Op &op, const TensorRef &in, const TensorRef &out) {
                     std::to_string(i) + " of size " +
                     std::to_string(out.sizes[i]) + ", so its elements alias");
   }
-  if (local && !inEmpty && !outEmpty) {
-    // Ops are not in place: the output's writes would clobber input that
-    // peers have not received yet.
-    std::pair<uintptr_t, uintptr_t> inRange, outRange;
+  // Each non-empty side's strides must stay in the int64 range (the plans
+  // offset blocks by them); one side may be empty while the other moves data.
+  std::pair<uintptr_t, uintptr_t> inRange, outRange;
+  if (local && !inEmpty)
     local = byteRange(name, "input", in, inRange);
-    if (local)
-      local = byteRange(name, "output", out, outRange);
-    if (local && inRange.first <= outRange.second &&
-        outRange.first <= inRange.second)
-      local = invalid(name + ": the input and the output overlap in memory");
-  }
+  if (local && !outEmpty)
+    local = byteRange(name, "output", out, outRange);
+  // Ops are not in place: the output's writes would clobber input that peers
+  // have not received yet.
+  if (local && !inEmpty && !outEmpty && inRange.first <= outRange.second &&
+      outRange.first <= inRange.second)
+    local = invalid(name + ": the input and the output overlap in memory");
   if (local && op.scale != GradScale::None && !isFloat(in.dtype))
     local = invalid(name + ": grad scale " + layout::gradScaleName(op.scale) +
                     " needs a floating-point element type, got " +
@@ -363,16 +355,12 @@ Status Runtime::run(const Op &op, const TensorRef &in, const TensorRef &out) {
       return st;
   if (!local)
     return local;
-  switch (p.res.op.kind) {
-  case OpKind::AllToAll:
+  // layout::resolve has checked the kind.
+  if (p.res.op.kind == OpKind::AllToAll)
     return runAllToAll(p, in, out);
-  case OpKind::Split:
+  if (p.res.op.kind == OpKind::Split)
     return runSplit(p, in, out);
-  case OpKind::Gather:
-    return runGather(p, in, out);
-  }
-  return invalid(name + ": invalid op kind " +
-                 std::to_string(static_cast<int32_t>(op.kind)));
+  return runGather(p, in, out);
 }
 
 //===----------------------------------------------------------------------===//
@@ -419,20 +407,6 @@ std::string shapeText(const int64_t *rec) {
   return s + "]";
 }
 
-const char *distName(DistKind kind) {
-  switch (kind) {
-  case DistKind::Even:
-    return "split rule";
-  case DistKind::Sizes:
-    return "explicit sizes";
-  case DistKind::Zigzag:
-    return "zigzag";
-  case DistKind::Packed:
-    return "packed";
-  }
-  return "invalid";
-}
-
 std::string lengthText(int64_t length) {
   if (length == layout::kDefaultLength)
     return "default";
@@ -463,7 +437,8 @@ std::string firstDifference(const Op &a, const Op &b) {
       return both(w + " dim", std::to_string(x.dim), std::to_string(y.dim));
     const Distribution &p = x.dist, &q = y.dist;
     if (p.kind != q.kind)
-      return both(w + " distribution", distName(p.kind), distName(q.kind));
+      return both(w + " distribution", layout::distName(p.kind),
+                  layout::distName(q.kind));
     if (p.values != q.values)
       return both(
           w + (p.kind == DistKind::Packed ? " sequence lengths" : " sizes"),

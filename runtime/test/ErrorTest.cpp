@@ -300,8 +300,25 @@ TEST_F(RuntimeErrors, TensorViews) {
   far.strides = {kHuge, 1};
   expectError(rt->run(op, far, denseTensor(y.data(), DType::F32, {2, 2})),
               StatusCode::InvalidArgument,
-              "split: the input of shape [4, 2] and strides "
-              "[4611686018427387904, 1] spans more bytes than int64 holds");
+              "split: the input of shape [4, 2] with strides "
+              "[4611686018427387904, 1] reaches past the int64 range");
+  // An empty output does not exempt the input (an all_to_all still sends
+  // it), nor an empty input the output.
+  Op emptyScatter = allToAllOp({0}, 0, 1, {0, 0}, {}, -1);
+  TensorRef wide = denseTensor(x, DType::F32, {0, 2});
+  TensorRef strided = denseTensor(y.data(), DType::F32, {0, 4});
+  EXPECT_TRUE(rt->run(emptyScatter, wide, strided));
+  Op emptyIn = gatherOp({0}, 0, {0, 0});
+  TensorRef farOut = denseTensor(y.data(), DType::F32, {0, 2});
+  farOut.strides = {kHuge, 1};
+  EXPECT_TRUE(rt->run(emptyIn, denseTensor(x, DType::F32, {0, 2}), farOut));
+  Op gatherSome = gatherOp({0}, 0, {1, 1});
+  TensorRef farOut2 = denseTensor(y.data(), DType::F32, {2, 2});
+  farOut2.strides = {kHuge, 1};
+  expectError(rt->run(gatherSome, denseTensor(x, DType::F32, {1, 2}), farOut2),
+              StatusCode::InvalidArgument,
+              "gather: the output of shape [2, 2] with strides "
+              "[4611686018427387904, 1] reaches past the int64 range");
   std::vector<float> buf(8);
   expectError(rt->run(op, denseTensor(buf.data(), DType::F32, {4}),
                       denseTensor(buf.data() + 3, DType::F32, {2})),
@@ -453,7 +470,7 @@ TEST_F(RuntimeErrors, SplitAndGather) {
   twoLevelSizes.scatter.dist.innerAxes = 1;
   expectError(rt->outputShape(twoLevelSizes, {4}, shape),
               StatusCode::InvalidArgument,
-              "hybrid_split: dim 0: explicit sizes give every rank its piece "
+              "split: dim 0: explicit sizes give every rank its piece "
               "and take no inner axes");
   Op badInner = zigzagSplitOp({0}, 0);
   badInner.scatter.dist.innerAxes = 1;
@@ -548,6 +565,15 @@ TEST_F(RuntimeErrors, CApiArguments) {
             SEQPAR_RT_INVALID_ARGUMENT);
   EXPECT_EQ(lastError(), "run: the scatter values list has 288230376151711744 "
                          "entries but at most 16777216 are supported");
+  // A list whose stride reaches past the int64 range: an error, not a read.
+  int64_t dfar[5] = {reinterpret_cast<int64_t>(&word),
+                     reinterpret_cast<int64_t>(&word), 0, 3, kHuge};
+  seqpar_rt_unranked_memref farList{1, dfar};
+  EXPECT_EQ(_mlir_ciface_seqpar_rt_run(&in.ref, &out.ref, 1, &split.ref,
+                                       &farList, nullptr, -1),
+            SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "run: the scatter values of shape [3] with strides "
+                         "[4611686018427387904] reaches past the int64 range");
   // Values and lengths left to run time.
   Op deferred = splitOp({0}, 0, {1, 1});
   deferred.scatter.dist.values.clear();
@@ -725,16 +751,21 @@ TEST_F(RuntimeErrors, ExternalBackendSeam) {
   ASSERT_TRUE(st) << st.message();
   float b = 1 + 3 * me;
   EXPECT_EQ(y, (std::vector<float>{b, b + 1, b + 2, b + 10, b + 11, b + 12}));
-  // Axis 1 is a group of one rank that the backend cannot make...
-  int64_t n = 0;
-  expectError(own->groupSize({1}, n), StatusCode::Unsupported,
-              "group [1] of grid [2, 1]: forwarding: cannot split");
-  // ...until the caller registers one.
-  EXPECT_TRUE(own->setGroup({1}, std::make_shared<LoopbackBackend>()));
+  // Axis 1 is a group of one rank that the backend cannot make; its size
+  // and this rank's place in it come from the grid, without a
+  // communicator...
+  int64_t n = 0, r = -1;
   EXPECT_TRUE(own->groupSize({1}, n));
+  EXPECT_TRUE(own->groupRank({1}, r));
   EXPECT_EQ(n, 1);
+  EXPECT_EQ(r, 0);
   std::vector<float> z(6, 0);
   TensorRef zt = denseTensor(z.data(), DType::F32, {2, 3});
+  expectError(own->run(splitOp({1}, 0, {}, GradScale::Up), in, zt),
+              StatusCode::Unsupported,
+              "split: group [1] of grid [2, 1]: forwarding: cannot split");
+  // ...but an op over it needs one, which the caller registers.
+  EXPECT_TRUE(own->setGroup({1}, std::make_shared<LoopbackBackend>()));
   ASSERT_TRUE(own->run(splitOp({1}, 0, {}, GradScale::Up), in, zt));
   EXPECT_EQ(z, x);
   // Ops over other grids of the same world: [2] (whose axis 0 is the

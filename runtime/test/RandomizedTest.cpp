@@ -420,7 +420,9 @@ private:
       fwdIn[d] = int64_t(pieces[me].size());
     }
     fwd = named(fwd);
+    // A two-level split rule keeps the plain op's name: tag it apart.
     std::string tag = opName(fwd) + "/" + distName(kind) +
+                      (twoLevel && kind == DistKind::Even ? "-two-level" : "") +
                       (R == 1 && twoLevel ? "/disabled-ring" : "") +
                       (adjoint ? "/adjoint" : "") +
                       (scale != GradScale::None ? "/scaled" : "");

@@ -114,6 +114,23 @@ TEST(SplitRule, BadArgumentsAreErrors) {
             "sequence lengths [3, -1] contain a negative length -1");
 }
 
+TEST(SplitRule, PackedLengthsInvertThePackedTable) {
+  std::vector<std::vector<int64_t>> table = *packedSizeTable({5, 4, 0}, 2);
+  EXPECT_EQ(*packedLengths(table, 2), (std::vector<int64_t>{5, 4, 0}));
+  EXPECT_EQ(packedLengths(table, 3).error(),
+            "the table has 2 rows but the group has 3 ranks (one row per "
+            "rank)");
+  EXPECT_EQ(packedLengths({{1, 2}, {1}}, 2).error(),
+            "the table's rows have different lengths: row 0 has 2, row 1 "
+            "has 1");
+  EXPECT_EQ(packedLengths({{int64_t(1) << 62}, {int64_t(1) << 62}}, 2).error(),
+            "column 0 [4611686018427387904, 4611686018427387904] overflow "
+            "int64 when summed");
+  EXPECT_EQ(packedLengths({{0}, {3}}, 2).error(),
+            "the table is not the split rule of the sequence lengths [3] "
+            "over 2 ranks ([[2], [1]])");
+}
+
 TEST(ShardMap, ErrorsNameTheValues) {
   auto error = [](DistKind kind, int64_t length, Group group,
                   std::vector<int64_t> values = {}) {
@@ -140,6 +157,9 @@ TEST(ShardMap, ErrorsNameTheValues) {
                   {int64_t(1) << 62, int64_t(1) << 62}),
             "sizes [4611686018427387904, 4611686018427387904] overflow int64 "
             "when summed");
+  EXPECT_EQ(error(DistKind::Packed, 0, {65536, 65536, 1},
+                  std::vector<int64_t>(257, 0)),
+            "257 sequences over 65536 ranks make more than 16777216 pieces");
   // One rank is a disabled ring: any length, no zigzag.
   EXPECT_TRUE(error(DistKind::Zigzag, 7, {1, 1, 1}).empty());
   EXPECT_TRUE(error(DistKind::Zigzag, 7, {3, 1, 3}).empty());
@@ -720,6 +740,25 @@ TEST(Resolver, BuildersKeepInvalidLengthsForTheChecks) {
   }
 }
 
+TEST(Resolver, InvalidCodesAreErrors) {
+  Op op = splitOp({0}, 0);
+  op.gridShape = {2};
+  Op badKind = op;
+  badKind.kind = static_cast<OpKind>(5);
+  EXPECT_EQ(resolve(badKind, {4}, 0).error(), "invalid op kind code 5");
+  Op badScale = op;
+  badScale.scale = static_cast<GradScale>(-1);
+  EXPECT_EQ(resolve(badScale, {4}, 0).error(), "invalid grad scale code -1");
+  Op runtimeLength = gatherOp({0}, 0, {}, kRuntimeLength);
+  runtimeLength.gridShape = {2};
+  EXPECT_EQ(resolve(runtimeLength, {4}, 0).error(),
+            "dim 0: the length is given at run time but none was passed");
+  // A two-level split rule is a split; hybrid names zigzag or packed rings.
+  Op twoLevel = splitOp({0, 1}, 0);
+  twoLevel.scatter.dist.innerAxes = 1;
+  EXPECT_EQ(opName(twoLevel), "split");
+}
+
 TEST(Names, AreTheDialectNames) {
   EXPECT_EQ(opName(allToAllOp({0}, 0, 1)), "all_to_all");
   EXPECT_EQ(opName(splitOp({0}, 0)), "split");
@@ -780,6 +819,14 @@ TEST(Descriptor, RoundTripsAndFillsRunTimeSlots) {
   EXPECT_EQ(decodeOp(words.data(), static_cast<int64_t>(words.size()), tooMany)
                 .error(),
             "a list of 16777217 entries exceeds the limit of 16777216");
+  EXPECT_EQ(decodeOp(words.data(), 3).error(),
+            "the descriptor of 2 words ends before its grid shape");
+  std::vector<int64_t> badScale = encodeOp(plain);
+  badScale[2] = 3;
+  EXPECT_EQ(
+      decodeOp(badScale.data(), static_cast<int64_t>(badScale.size())).error(),
+      "the descriptor's grad scale code 3 is not 0 (none), 1 (up) or 2 "
+      "(down)");
   // Truncated, corrupted and padded descriptors are errors, never reads past
   // the end.
   for (int64_t n = 0; n < static_cast<int64_t>(words.size()); ++n)

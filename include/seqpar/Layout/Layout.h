@@ -148,6 +148,10 @@ struct ShardMap {
 /// parts in [1, kMaxGroupSize].
 Result<std::vector<std::vector<int64_t>>>
 packedSizeTable(const std::vector<int64_t> &seqLens, int64_t parts);
+/// The inverse: the sequence lengths whose packedSizeTable over `parts`
+/// ranks is `table`, or an error when `table` is no such table.
+Result<std::vector<int64_t>>
+packedLengths(const std::vector<std::vector<int64_t>> &table, int64_t parts);
 
 //===----------------------------------------------------------------------===//
 // Grids
@@ -188,6 +192,13 @@ struct StridedBlock {
   /// The sub-box [start, start + size) along `dim`.
   StridedBlock slice(int64_t dim, int64_t start, int64_t size) const;
 };
+
+/// The lowest and the highest element offset (from element [0, ..., 0]) that
+/// a non-empty view of `sizes` and `strides` (any sign) touches; an error
+/// naming them when an offset, or its byte offset with elements of
+/// `elementBytes` bytes, is past the int64 range.
+Result<std::pair<int64_t, int64_t>>
+elementSpan(const Shape &sizes, const Shape &strides, int64_t elementBytes = 1);
 
 /// A dense row-major block of `shape` at element offset `offset`.
 StridedBlock denseBlock(const Shape &shape, int64_t offset = 0);

@@ -103,6 +103,8 @@ struct Op {
 std::string opName(const Op &op);
 /// "none", "up", "down".
 const char *gradScaleName(GradScale scale);
+/// "the split rule", "explicit sizes", "zigzag", "packed sequences".
+const char *distName(DistKind kind);
 
 //===----------------------------------------------------------------------===//
 // Builders, in the seeds' vocabulary. An empty size list means the split rule;

@@ -31,8 +31,8 @@ void seqpar::buildSeqParToLLVMPipeline(
   if (options.decompose)
     pm.addPass(createSeqParDecompose());
   // No seqpar-select-lowering: the descriptor gives the runtime every
-  // count, and it takes the equal-block collective whenever the resolved
-  // pieces are equal, so the recorded form would change nothing here.
+  // count, so the conversion makes the same call whatever form the shapes
+  // prove, and nothing here would read the recorded form.
   ConvertSeqParToRuntimeOptions conversion;
   conversion.initFunction = options.initFunction;
   conversion.fusePermutes = options.fusePermutes;

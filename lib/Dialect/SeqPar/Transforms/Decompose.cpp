@@ -1,10 +1,11 @@
 //===- Decompose.cpp - Decompose hybrid seqpar ops --------------*- C++ -*-===//
 //
 // Rewrites the hybrid ring x Ulysses ops into the primitive ops they are made
-// of, in the order of the seeds' *_with_cp functions, so that the rest of the
-// pipeline (lowering choice, conversion) only sees primitives. The pieces of
-// the ring level come from the op model's shard maps and every type from the
-// model of the op built; nothing here splits a length by hand.
+// of, in the order of the seeds' *_with_cp functions. The pieces of the ring
+// level come from the op model's shard maps and every type from the model of
+// the op built; nothing here splits a length by hand. A hybrid_gather whose
+// gathered length is dynamic stays whole: the conversion lowers it as one op
+// over its two-axis group, and the runtime resolves its pieces.
 //
 //===----------------------------------------------------------------------===//
 

@@ -288,7 +288,7 @@ def SeqPar_AllToAllOp : SeqPar_ReshardOp<"all_to_all", [
     must sum to `S`) instead of by the split rule: rank `r` keeps `%lens[r]`.
 
     The result is the same whether `S` and `N` are multiples of `P` (aligned)
-    or not; the lowering picks equal-block or per-peer-count collectives.
+    or not; the runtime resolves every rank's pieces, so no case pads.
 
     **Adjoint**: `all_to_all` of the gradient with `s` and `g` swapped,
     `gather_size = S` (unless `scatter_lengths` is given) and the lengths

@@ -62,10 +62,10 @@ def SeqParSelectLowering : Pass<"seqpar-select-lowering", "mlir::ModuleOp"> {
       `exchange_lengths`; only the run time knows.
 
     The conversion does not need it: each collective passes the runtime its
-    op descriptor, from which the runtime resolves every count and takes the
-    equal-block collective whenever the pieces it resolves are equal, so
-    `seqpar-to-llvm` does not run this pass. It states, for a reader or a
-    later pass, what the shapes prove.
+    op descriptor, from which the runtime resolves every count (its MPI
+    backend exchanges per-peer blocks either way), so `seqpar-to-llvm` does
+    not run this pass. It states, for a reader or a later pass (a backend
+    with a cheaper equal-block collective), what the shapes prove.
 
     Never padding: the unaligned forms move exactly the elements of each
     piece.
