@@ -630,6 +630,34 @@ Result<Shape> inferShape(const Op &op, const Shape &inShape) {
   return res->outShape;
 }
 
+Result<PieceBalance> pieceBalance(const Op &op, const Shape &inShape) {
+  for (int64_t d : inShape)
+    if (d < 0 && d != kDynamic)
+      return Error{"the input shape " + str(inShape) + " has a negative size"};
+  Result<Resolved> res = resolveImpl(op, inShape, -1);
+  if (!res)
+    return Error{res.error()};
+  PieceBalance balance = PieceBalance::Equal;
+  auto account = [&](const Move &move, const ShardMap &map, bool isGather) {
+    if (!map.pieces.empty()) {
+      if (!map.isUniform() && balance == PieceBalance::Equal)
+        balance = PieceBalance::Unequal;
+      return;
+    }
+    // No static map: equal only for a gather of every rank's own length.
+    bool ownLength = isGather && move.dist.length == kDefaultLength &&
+                     (move.dist.kind == DistKind::Even ||
+                      move.dist.kind == DistKind::Zigzag);
+    if (!ownLength)
+      balance = PieceBalance::Unknown;
+  };
+  if (op.kind != OpKind::Gather)
+    account(op.scatter, res->scatterMap, false);
+  if (balance != PieceBalance::Unknown && op.kind != OpKind::Split)
+    account(op.gather, res->gatherMap, true);
+  return balance;
+}
+
 Result<Op> adjointOp(const Op &op, const Shape &inShape, int64_t groupRank,
                      GradScale scale) {
   Result<Resolved> res = resolve(op, inShape, groupRank);

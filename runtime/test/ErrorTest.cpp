@@ -599,6 +599,12 @@ TEST_F(RuntimeErrors, CApiArguments) {
             SEQPAR_RT_INVALID_ARGUMENT);
   EXPECT_EQ(lastError(), "run: the gather length is given at run time but "
                          "the call passes -7");
+  // A memref offset whose byte offset overflows int64.
+  TensorMemref farOffset(x, {4});
+  farOffset.desc[2] = kHuge;
+  EXPECT_EQ(runSplit(&farOffset.ref, &out.ref), SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "split: the input has the offset "
+                         "4611686018427387904, past the int64 range in bytes");
   // output_shape.
   ListMemref shape3({0, 0, 0}), shape1({0});
   EXPECT_EQ(_mlir_ciface_seqpar_rt_output_shape(&in.ref, &split.ref, nullptr,

@@ -660,6 +660,25 @@ TEST(Resolver, InferShapeMarksRankDependentAndDynamicDims) {
   EXPECT_EQ(resolved(noRing, {7}, 0).outShape, (Shape{3}));
 }
 
+TEST(Resolver, PieceBalanceTellsTheFormTheShapesProve) {
+  Op a2a = allToAllOp({0}, 2, 1);
+  a2a.gridShape = {4};
+  EXPECT_EQ(*pieceBalance(a2a, {2, 3, 8, 5}), PieceBalance::Equal);
+  EXPECT_EQ(*pieceBalance(a2a, {2, 3, 6, 5}), PieceBalance::Unequal);
+  EXPECT_EQ(*pieceBalance(a2a, {2, 3, kDynamic, 5}), PieceBalance::Unknown);
+  // Every rank's own length, even when not static, is equal by definition.
+  Op gather = gatherOp({0}, 0);
+  gather.gridShape = {4};
+  EXPECT_EQ(*pieceBalance(gather, {kDynamic}), PieceBalance::Equal);
+  gather.gather.dist.length = kRuntimeLength;
+  EXPECT_EQ(*pieceBalance(gather, {kDynamic}), PieceBalance::Unknown);
+  Op sizes = splitOp({0}, 0, {3, 1, 0, 0});
+  sizes.gridShape = {4};
+  EXPECT_EQ(*pieceBalance(sizes, {kDynamic}), PieceBalance::Unequal);
+  EXPECT_EQ(pieceBalance(sizes, {5}).error(),
+            "dim 0: sizes [3, 1, 0, 0] sum to 4 but the dim has size 5");
+}
+
 TEST(Resolver, ErrorsNameTheValues) {
   auto error = [](Op op, const Shape &in, int64_t rank = 0) {
     return resolve(op, in, rank).error();

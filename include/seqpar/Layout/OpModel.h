@@ -205,6 +205,13 @@ Result<Resolved> resolve(const Op &op, const Shape &inShape, int64_t groupRank);
 /// piece, say).
 Result<Shape> inferShape(const Op &op, const Shape &inShape);
 
+/// Whether every rank holds pieces of the same size in each dim `op` moves,
+/// as far as the static parts of `inShape` (kDynamic allowed) tell: the
+/// equal-block or the per-peer form of a collective. A gather of every
+/// rank's own length (the default length) is equal by definition.
+enum class PieceBalance { Equal, Unequal, Unknown };
+Result<PieceBalance> pieceBalance(const Op &op, const Shape &inShape);
+
 /// The adjoint of `op` on an input of static `inShape` on group rank
 /// `groupRank`: the op that maps the gradient of the output back to the
 /// gradient of the input, with every implicit size made explicit (the same

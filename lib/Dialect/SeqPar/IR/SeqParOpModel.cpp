@@ -292,42 +292,6 @@ bool seqpar::hasLoweringForm(Operation *op) {
   });
 }
 
-namespace {
-/// What static shapes say about the pieces of one dim.
-enum class Pieces { Equal, Unequal, Unknown };
-} // namespace
-
-/// The pieces of `m`, a move of a model on an input of `inputShape`, from
-/// the shard map the layout library resolves.
-static FailureOr<Pieces> piecesOf(const layout::Move &m, bool isGather,
-                                  ArrayRef<int64_t> inputShape,
-                                  const layout::Group &group) {
-  const layout::Distribution &dist = m.dist;
-  int64_t length = dist.length;
-  if (dist.kind == DistKind::Sizes || dist.kind == DistKind::Packed) {
-    // Lengths given with the call are known at run time only.
-    if (dist.values.empty() && dist.kind == DistKind::Sizes)
-      return Pieces::Unknown;
-    layout::Result<int64_t> sum = layout::checkedSum(dist.values, "sizes");
-    if (!sum)
-      return failure();
-    length = *sum;
-  } else if (length == layout::kRuntimeLength) {
-    return Pieces::Unknown;
-  } else if (length == layout::kDefaultLength) {
-    // A default gather collects every rank's own length, the same on all.
-    if (isGather)
-      return Pieces::Equal;
-    length = inputShape[m.dim];
-    if (ShapedType::isDynamic(length))
-      return Pieces::Unknown;
-  }
-  layout::Result<layout::ShardMap> map = layout::shardMap(dist, length, group);
-  if (!map)
-    return failure();
-  return map->isUniform() ? Pieces::Equal : Pieces::Unequal;
-}
-
 FailureOr<LoweringForm>
 seqpar::chooseLoweringForm(Operation *op, SymbolTableCollection &symbolTables) {
   if (!hasLoweringForm(op))
@@ -335,28 +299,21 @@ seqpar::chooseLoweringForm(Operation *op, SymbolTableCollection &symbolTables) {
   FailureOr<layout::Op> model = getOpModel(op, symbolTables);
   if (failed(model))
     return failure();
-  layout::Result<layout::Grid> grid = layout::makeGrid(model->gridShape);
-  if (!grid)
-    return failure();
-  layout::Result<layout::Group> group = layout::makeGroup(*grid, model->axes);
-  if (!group)
-    return failure();
   ArrayRef<int64_t> inputShape =
       cast<ShapedType>(op->getOperand(0).getType()).getShape();
-  LoweringForm form = LoweringForm::Equal;
-  for (const layout::Move *m : movesOf(*model)) {
-    if (m->dim >= static_cast<int64_t>(inputShape.size()))
-      return failure();
-    FailureOr<Pieces> pieces =
-        piecesOf(*m, m == &model->gather, inputShape, *group);
-    if (failed(pieces))
-      return failure();
-    if (*pieces == Pieces::Unknown)
-      return LoweringForm::Runtime;
-    if (*pieces == Pieces::Unequal)
-      form = LoweringForm::PerPeer;
+  layout::Result<layout::PieceBalance> balance = layout::pieceBalance(
+      *model, layout::Shape(inputShape.begin(), inputShape.end()));
+  if (!balance)
+    return failure();
+  switch (*balance) {
+  case layout::PieceBalance::Equal:
+    return LoweringForm::Equal;
+  case layout::PieceBalance::Unequal:
+    return LoweringForm::PerPeer;
+  case layout::PieceBalance::Unknown:
+    break;
   }
-  return form;
+  return LoweringForm::Runtime;
 }
 
 LoweringForm seqpar::getRecordedLoweringForm(Operation *op) {
