@@ -11,6 +11,19 @@ cmake -S "$here/consumer" -B "$out/build" -G Ninja \
   > "$out/configure.log"
 cmake --build "$out/build" > "$out/build.log"
 test -x "$out/prefix/bin/seqpar-opt"
+# The installed tool starts and lowers a file on its own (it finds libMLIR
+# through its install RPATH).
+cat > "$out/reshard.mlir" <<'MLIR'
+seqpar.grid @sp(axes = ["u" = 2])
+func.func @f(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
+  %y = seqpar.all_to_all %x on @sp["u"] scatter 1 gather 0
+      : tensor<4x8xf32> -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+MLIR
+env -u LD_LIBRARY_PATH "$out/prefix/bin/seqpar-opt" "$out/reshard.mlir" \
+  --seqpar-to-llvm -o "$out/reshard.ll.mlir"
+grep -q "_mlir_ciface_seqpar_rt_run" "$out/reshard.ll.mlir"
 test -f "$out/prefix/lib/libseqpar_runtime.so"
 test -f "$out/prefix/include/seqpar/Dialect/SeqPar/IR/SeqParOps.h.inc"
 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
