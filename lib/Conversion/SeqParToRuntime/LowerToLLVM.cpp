@@ -199,10 +199,18 @@ struct SeqParLowerToLLVMPass
     auto converter = std::make_shared<LLVMTypeConverter>(context);
     RewritePatternSet set(context);
     conversionTarget->addLegalDialect<LLVM::LLVMDialect>();
-    for (Dialect *dialect : context->getLoadedDialects())
+    for (Dialect *dialect : context->getLoadedDialects()) {
+      // A dialect loaded along the way (vector and complex with linalg) may
+      // promise the interface in an extension nobody registered: it has no
+      // patterns to give, and asking for it aborts when assertions are on.
+      if (dialect->hasPromisedInterface(
+              dialect->getTypeID(),
+              ConvertToLLVMPatternInterface::getInterfaceID()))
+        continue;
       if (auto *iface = dyn_cast<ConvertToLLVMPatternInterface>(dialect))
         iface->populateConvertToLLVMConversionPatterns(*conversionTarget,
                                                        *converter, set);
+    }
     patterns = std::make_shared<FrozenRewritePatternSet>(std::move(set));
     target = conversionTarget;
     typeConverter = converter;
