@@ -329,6 +329,19 @@ int64_t _mlir_ciface_seqpar_rt_group_rank(seqpar_rt_unranked_memref *group) {
   return groupQuery("group_rank", group, &Runtime::groupRank);
 }
 
+/// The start of an op entry point named `what`: its descriptor and run-time
+/// operands decoded into `desc`, and the runtime.
+static Status opCall(const char *what, seqpar_rt_unranked_memref *op,
+                     seqpar_rt_unranked_memref *scatterValues,
+                     seqpar_rt_unranked_memref *gatherValues, int64_t length,
+                     Op &desc, Runtime *&rt) {
+  if (Status st = decodeOp(what, op, scatterValues, gatherValues, length, desc);
+      !st)
+    return st;
+  rt = globalRuntime();
+  return rt ? Status::ok() : notInitialized(opName(desc));
+}
+
 int32_t _mlir_ciface_seqpar_rt_output_shape(
     seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *op,
     seqpar_rt_unranked_memref *scatter_values,
@@ -336,14 +349,12 @@ int32_t _mlir_ciface_seqpar_rt_output_shape(
     seqpar_rt_unranked_memref *out_shape) {
   return guarded("output_shape", [&]() -> Status {
     Op desc;
-    if (Status st = decodeOp("output_shape", op, scatter_values, gather_values,
-                             length, desc);
+    Runtime *rt = nullptr;
+    if (Status st = opCall("output_shape", op, scatter_values, gather_values,
+                           length, desc, rt);
         !st)
       return st;
     const std::string name = opName(desc);
-    Runtime *rt = globalRuntime();
-    if (!rt)
-      return notInitialized(name);
     TensorRef inT, outT;
     if (Status st = decodeShape(name, "input", in, inT); !st)
       return st;
@@ -406,14 +417,12 @@ int32_t _mlir_ciface_seqpar_rt_run(seqpar_rt_unranked_memref *in,
                                    int64_t length) {
   return guarded("run", [&]() -> Status {
     Op desc;
+    Runtime *rt = nullptr;
     if (Status st =
-            decodeOp("run", op, scatter_values, gather_values, length, desc);
+            opCall("run", op, scatter_values, gather_values, length, desc, rt);
         !st)
       return st;
     const std::string name = opName(desc);
-    Runtime *rt = globalRuntime();
-    if (!rt)
-      return notInitialized(name);
     DType type;
     TensorRef inT, outT;
     if (Status st = decodeDType(name, dtype, type); !st)
