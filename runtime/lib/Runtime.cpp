@@ -100,7 +100,7 @@ Status checkGroup(const Shape &gridShape, const std::vector<int64_t> &axes,
 
 Status Runtime::group(const std::vector<int64_t> &gridShape,
                       const std::vector<int64_t> &axes, Backend *&out) {
-  const Shape &shape = gridShape.empty() ? gridShape_ : gridShape;
+  const Shape &shape = gridOrDefault(gridShape);
   auto key = std::make_pair(shape, axes);
   auto it = groups_.find(key);
   if (it != groups_.end()) {
@@ -133,7 +133,7 @@ Status Runtime::group(const std::vector<int64_t> &gridShape,
 Status Runtime::setGroup(const std::vector<int64_t> &gridShape,
                          const std::vector<int64_t> &axes,
                          std::shared_ptr<Backend> backend) {
-  const Shape &shape = gridShape.empty() ? gridShape_ : gridShape;
+  const Shape &shape = gridOrDefault(gridShape);
   layout::Grid grid;
   if (Status st = checkGroup(shape, axes, world_->size(), grid); !st)
     return st;
@@ -152,8 +152,8 @@ Status Runtime::setGroup(const std::vector<int64_t> &gridShape,
 Status Runtime::groupSize(const std::vector<int64_t> &gridShape,
                           const std::vector<int64_t> &axes, int64_t &out) {
   layout::Grid grid;
-  if (Status st = checkGroup(gridShape.empty() ? gridShape_ : gridShape, axes,
-                             world_->size(), grid);
+  if (Status st =
+          checkGroup(gridOrDefault(gridShape), axes, world_->size(), grid);
       !st)
     return st;
   out = grid.groupSize(axes);
@@ -163,8 +163,8 @@ Status Runtime::groupSize(const std::vector<int64_t> &gridShape,
 Status Runtime::groupRank(const std::vector<int64_t> &gridShape,
                           const std::vector<int64_t> &axes, int64_t &out) {
   layout::Grid grid;
-  if (Status st = checkGroup(gridShape.empty() ? gridShape_ : gridShape, axes,
-                             world_->size(), grid);
+  if (Status st =
+          checkGroup(gridOrDefault(gridShape), axes, world_->size(), grid);
       !st)
     return st;
   out = grid.groupRank(world_->rank(), axes);

@@ -40,6 +40,13 @@ void printGatherSize(mlir::OpAsmPrinter &printer, mlir::Operation *op,
 
 namespace detail {
 
+/// The shape of a modeled op's input, as the layout library takes it.
+inline layout::Shape inputShapeOf(mlir::Operation *op) {
+  llvm::ArrayRef<int64_t> shape =
+      mlir::cast<mlir::ShapedType>(op->getOperand(0).getType()).getShape();
+  return layout::Shape(shape.begin(), shape.end());
+}
+
 //===----------------------------------------------------------------------===//
 // Shared verifiers of the modeled ops (SeqParVerifiers.cpp)
 //===----------------------------------------------------------------------===//

@@ -299,10 +299,8 @@ seqpar::chooseLoweringForm(Operation *op, SymbolTableCollection &symbolTables) {
   FailureOr<layout::Op> model = getOpModel(op, symbolTables);
   if (failed(model))
     return failure();
-  ArrayRef<int64_t> inputShape =
-      cast<ShapedType>(op->getOperand(0).getType()).getShape();
-  layout::Result<layout::PieceBalance> balance = layout::pieceBalance(
-      *model, layout::Shape(inputShape.begin(), inputShape.end()));
+  layout::Result<layout::PieceBalance> balance =
+      layout::pieceBalance(*model, detail::inputShapeOf(op));
   if (!balance)
     return failure();
   switch (*balance) {

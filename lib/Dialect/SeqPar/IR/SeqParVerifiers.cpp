@@ -228,10 +228,8 @@ seqpar::detail::verifyModeledOpSymbolUses(OpModelInterface op,
   FailureOr<layout::Op> model = getOpModel(operation, symbolTables);
   if (failed(model))
     return failure();
-  ArrayRef<int64_t> inputShape =
-      cast<ShapedType>(operation->getOperand(0).getType()).getShape();
-  layout::Result<layout::Shape> expected = layout::inferShape(
-      *model, layout::Shape(inputShape.begin(), inputShape.end()));
+  layout::Result<layout::Shape> expected =
+      layout::inferShape(*model, detail::inputShapeOf(operation));
   if (!expected)
     return op->emitOpError() << expected.error();
   ArrayRef<int64_t> actual =

@@ -147,6 +147,11 @@ public:
 
 private:
   Runtime() = default;
+  /// `gridShape`, or the runtime's grid when it is empty.
+  const std::vector<int64_t> &
+  gridOrDefault(const std::vector<int64_t> &gridShape) const {
+    return gridShape.empty() ? gridShape_ : gridShape;
+  }
   struct Prepared;
   Status prepare(const Op &op, const std::vector<int64_t> &inShape,
                  Prepared &out);
