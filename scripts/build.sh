@@ -11,10 +11,14 @@ build=${SEQPAR_BUILD_DIR:-$root/build}
 # elsewhere reuses what ccache holds from an earlier build.
 export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
 
-if [ ! -f "$build/build.ninja" ]; then
+# The Python package and its tests use the project's virtual environment
+# (torch 2.x from PyPI, made by install-deps.sh).
+python=${SEQPAR_VENV:-$root/.venv}/bin/python
+if [ ! -f "$build/build.ninja" ] ||
+   ! grep -qx "Python3_EXECUTABLE:FILEPATH=$python" "$build/CMakeCache.txt"; then
   cmake -S "$root" -B "$build" -G Ninja \
     -DCMAKE_BUILD_TYPE=${SEQPAR_BUILD_TYPE:-Release} \
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
-    -DPython3_EXECUTABLE=/usr/bin/python3 "$@"
+    -DPython3_EXECUTABLE="$python" "$@"
 fi
 cmake --build "$build" -j "${SEQPAR_JOBS:-$(nproc)}"

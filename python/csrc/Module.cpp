@@ -42,12 +42,12 @@ rt::GradScale toScale(const py::object &scale, const std::string &fn) {
   return parseGradScale(scale.cast<std::string>(), false, fn);
 }
 
-/// Runs `op` with the GIL released (the runtime blocks on communication).
-at::Tensor run(const at::Tensor &x, const py::object &group, rt::Op op,
-               rt::GradScale backwardScale, const std::string &fn) {
-  ProcessGroupPtr pg = toGroup(group, fn);
-  py::gil_scoped_release release;
-  return applyOp(x, pg, std::move(op), backwardScale, fn);
+/// What the Python wrappers pass to the registered op `seqpar::run`: the
+/// descriptor of `op` (Layout's encoding, the one lowered IR passes to the
+/// runtime) and the gradient scale of its backward.
+std::pair<std::vector<int64_t>, int64_t> describe(const rt::Op &op,
+                                                  rt::GradScale backwardScale) {
+  return {layout::encodeOp(op), static_cast<int64_t>(backwardScale)};
 }
 
 const std::vector<int64_t> kAxes{0};
@@ -103,21 +103,30 @@ PYBIND11_MODULE(_C, m) {
   m.doc() = "seqpar's resharding ops on torch.distributed process groups";
 
   // Argument errors surface as ValueError with the runtime's message.
-  py::register_exception<ArgumentError>(m, "ArgumentError", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr error) {
+    try {
+      if (error)
+        std::rethrow_exception(error);
+    } catch (const ArgumentError &e) {
+      PyErr_SetString(PyExc_ValueError, e.what_without_backtrace());
+    }
+  });
 
+  // Op builders: each returns (descriptor, backward grad scale) for
+  // torch.ops.seqpar.run (registered in Ops.cpp); the Python wrappers in
+  // seqpar/torch.py call them and then the op.
   m.def(
       "all_to_all",
-      [](const at::Tensor &x, const py::object &group, int64_t scatterDim,
+      [](int64_t scatterDim,
          int64_t gatherDim, std::vector<int64_t> scatterSizes,
          std::vector<int64_t> gatherSizes, int64_t gatherSize,
          const std::string &fn) {
-        return run(x, group,
-                   rt::allToAllOp(kAxes, scatterDim, gatherDim,
+        return describe(rt::allToAllOp(kAxes, scatterDim, gatherDim,
                                   std::move(scatterSizes),
                                   std::move(gatherSizes), gatherSize),
-                   rt::GradScale::None, fn);
+                   rt::GradScale::None);
       },
-      py::arg("input"), py::arg("group"), py::arg("scatter_dim"),
+      py::arg("scatter_dim"),
       py::arg("gather_dim"), py::arg("scatter_sizes"), py::arg("gather_sizes"),
       py::arg("gather_size"), py::arg("fn"),
       "All-to-all: scatter `scatter_dim` by `scatter_sizes` (empty: the split "
@@ -126,74 +135,73 @@ PYBIND11_MODULE(_C, m) {
 
   m.def(
       "split",
-      [](const at::Tensor &x, const py::object &group, int64_t dim,
+      [](int64_t dim,
          std::vector<int64_t> sizes, const py::object &scale,
          const std::string &fn) {
-        return run(x, group, rt::splitOp(kAxes, dim, std::move(sizes)),
-                   toScale(scale, fn), fn);
+        return describe(rt::splitOp(kAxes, dim, std::move(sizes)),
+                   toScale(scale, fn));
       },
-      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("sizes"),
+      py::arg("dim"), py::arg("sizes"),
       py::arg("grad_scale"), py::arg("fn"),
       "Keeps this rank's piece of `dim` (sizes, empty: the split rule); the "
       "backward gathers and scales.");
 
   m.def(
       "gather",
-      [](const at::Tensor &x, const py::object &group, int64_t dim,
+      [](int64_t dim,
          std::vector<int64_t> sizes, const py::object &scale,
          const std::string &fn) {
-        return run(x, group, rt::gatherOp(kAxes, dim, std::move(sizes)),
-                   toScale(scale, fn), fn);
+        return describe(rt::gatherOp(kAxes, dim, std::move(sizes)),
+                   toScale(scale, fn));
       },
-      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("sizes"),
+      py::arg("dim"), py::arg("sizes"),
       py::arg("grad_scale"), py::arg("fn"),
       "Concatenates every rank's piece along `dim` (sizes, empty: equal "
       "pieces); the backward splits and scales.");
 
   m.def(
       "zigzag_split",
-      [](const at::Tensor &x, const py::object &group, int64_t dim,
+      [](int64_t dim,
          const py::object &scale, const std::string &fn) {
-        return run(x, group, rt::zigzagSplitOp(kAxes, dim), toScale(scale, fn),
-                   fn);
+        return describe(rt::zigzagSplitOp(kAxes, dim), toScale(scale, fn));
       },
-      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("grad_scale"),
+      py::arg("dim"), py::arg("grad_scale"),
       py::arg("fn"), "Keeps chunks r and 2P-1-r of 2P equal chunks of `dim`.");
 
   m.def(
       "zigzag_gather",
-      [](const at::Tensor &x, const py::object &group, int64_t dim,
+      [](int64_t dim,
          const py::object &scale, int64_t globalSize, const std::string &fn) {
-        return run(x, group, rt::zigzagGatherOp(kAxes, dim, globalSize),
-                   toScale(scale, fn), fn);
+        return describe(rt::zigzagGatherOp(kAxes, dim, globalSize),
+                   toScale(scale, fn));
       },
-      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("grad_scale"),
+      py::arg("dim"), py::arg("grad_scale"),
       py::arg("global_size"), py::arg("fn"),
       "Inverse of zigzag_split: every rank's two chunks back in order "
       "(global_size: the gathered length, -1: local length times P).");
 
   m.def(
       "packed_split",
-      [](const at::Tensor &x, const py::object &group, int64_t dim,
+      [](int64_t dim,
          std::vector<int64_t> seqLens, const py::object &scale,
          const std::string &fn) {
-        return run(x, group, rt::packedSplitOp(kAxes, dim, std::move(seqLens)),
-                   toScale(scale, fn), fn);
+        return describe(rt::packedSplitOp(kAxes, dim, std::move(seqLens)),
+                   toScale(scale, fn));
       },
-      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("seq_lens"),
+      py::arg("dim"), py::arg("seq_lens"),
       py::arg("grad_scale"), py::arg("fn"),
       "Splits every packed sequence by the split rule; keeps this rank's "
       "pieces in sequence order.");
 
   m.def(
       "packed_gather",
-      [](const at::Tensor &x, const py::object &group, int64_t dim,
+      [](int64_t dim,
          std::vector<int64_t> seqLens, const py::object &scale,
          const std::string &fn) {
-        return run(x, group, rt::packedGatherOp(kAxes, dim, std::move(seqLens)),
-                   toScale(scale, fn), fn);
+        return describe(rt::packedGatherOp(kAxes, dim, std::move(seqLens)),
+                   toScale(scale, fn));
       },
-      py::arg("input"), py::arg("group"), py::arg("dim"), py::arg("seq_lens"),
+      py::arg("dim"), py::arg("seq_lens"),
       py::arg("grad_scale"), py::arg("fn"),
       "Rebuilds the packed sequences from every rank's pieces.");
 

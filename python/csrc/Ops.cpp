@@ -3,6 +3,8 @@
 #include "Ops.h"
 
 #include <torch/csrc/autograd/custom_function.h>
+#include <torch/csrc/distributed/c10d/GroupRegistry.hpp>
+#include <torch/library.h>
 
 #include <map>
 #include <tuple>
@@ -33,44 +35,6 @@ void throwIfError(const rt::Status &status, const std::string &fn) {
 int64_t normalizeDim(int64_t dim, int64_t rank) {
   return dim < 0 && dim >= -rank ? dim + rank : dim;
 }
-
-/// What an op's autograd node keeps: the runtime, the op, the input shape and
-/// the scale of the op's adjoint.
-struct OpState : torch::CustomClassHolder {
-  std::shared_ptr<GroupRuntime> runtime;
-  rt::Op op;
-  rt::GradScale backwardScale = rt::GradScale::None;
-  std::string fn;
-};
-
-struct SeqParFunction : torch::autograd::Function<SeqParFunction> {
-  static at::Tensor forward(torch::autograd::AutogradContext *ctx,
-                            const at::Tensor &x,
-                            const c10::intrusive_ptr<OpState> &state) {
-    ctx->saved_data["state"] = c10::IValue::make_capsule(state);
-    ctx->saved_data["shape"] = x.sizes().vec();
-    return state->runtime->run(x, state->op, state->fn);
-  }
-
-  static torch::autograd::variable_list
-  backward(torch::autograd::AutogradContext *ctx,
-           torch::autograd::variable_list grads) {
-    auto state = c10::static_intrusive_pointer_cast<OpState>(
-        ctx->saved_data["state"].toCapsule());
-    std::vector<int64_t> shape = ctx->saved_data["shape"].toIntVector();
-    if (!grads[0].defined())
-      return {at::Tensor(), at::Tensor()};
-    // The adjoint runs as an op of its own, so that its gradient (double
-    // backward) is the original op with the original op's scale.
-    auto adj = c10::make_intrusive<OpState>();
-    adj->runtime = state->runtime;
-    adj->op = state->runtime->adjoint(state->op, shape, state->backwardScale,
-                                      state->fn);
-    adj->backwardScale = state->op.scale;
-    adj->fn = state->fn + " (backward)";
-    return {SeqParFunction::apply(grads[0], adj), at::Tensor()};
-  }
-};
 
 struct CacheKey {
   const c10d::ProcessGroup *group;
@@ -129,6 +93,15 @@ at::Tensor GroupRuntime::run(const at::Tensor &x, const rt::Op &op,
   return out;
 }
 
+std::vector<int64_t> GroupRuntime::outputShape(const rt::Op &op,
+                                               const std::vector<int64_t> &inShape,
+                                               const std::string &fn) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<int64_t> out;
+  throwIfError(runtime_->outputShape(op, inShape, out), fn);
+  return out;
+}
+
 rt::Op GroupRuntime::adjoint(const rt::Op &op,
                              const std::vector<int64_t> &inShape,
                              rt::GradScale scale, const std::string &fn) {
@@ -178,19 +151,139 @@ void releaseGroup(const ProcessGroupPtr &group) {
   }
 }
 
-at::Tensor applyOp(const at::Tensor &x, const ProcessGroupPtr &group, rt::Op op,
-                   rt::GradScale backwardScale, const std::string &fn) {
-  if (op.kind != rt::OpKind::Gather)
-    op.scatter.dim = normalizeDim(op.scatter.dim, x.dim());
-  if (op.kind != rt::OpKind::Split)
-    op.gather.dim = normalizeDim(op.gather.dim, x.dim());
-  auto state = c10::make_intrusive<OpState>();
-  state->runtime = runtimeFor(group, x.device());
-  state->op = std::move(op);
-  state->backwardScale = backwardScale;
-  state->fn = fn;
-  return SeqParFunction::apply(x, state);
+//===----------------------------------------------------------------------===//
+// The registered op seqpar::run
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The process group registered under `name` (ProcessGroup.group_name).
+ProcessGroupPtr resolveGroup(c10::string_view name, const std::string &fn) {
+  try {
+    return c10d::resolve_process_group(std::string(name));
+  } catch (const std::exception &e) {
+    throw ArgumentError(fn + ": no process group named \"" +
+                        std::string(name) + "\" is registered (" + e.what() +
+                        ")");
+  }
 }
+
+/// The op of descriptor `desc` for an input of rank `rank`: negative dims
+/// count from the end, as in torch.
+rt::Op decodeFor(at::IntArrayRef desc, int64_t rank, const std::string &fn) {
+  layout::Result<rt::Op> decoded =
+      layout::decodeOp(desc.data(), static_cast<int64_t>(desc.size()));
+  if (!decoded)
+    throw ArgumentError(fn + ": " + decoded.error());
+  rt::Op op = std::move(*decoded);
+  if (op.kind != rt::OpKind::Gather)
+    op.scatter.dim = normalizeDim(op.scatter.dim, rank);
+  if (op.kind != rt::OpKind::Split)
+    op.gather.dim = normalizeDim(op.gather.dim, rank);
+  return op;
+}
+
+/// The kernel of every device with data: runs the op on the runtime of the
+/// group for the input's device.
+at::Tensor runKernel(const at::Tensor &x, c10::string_view groupName,
+                     at::IntArrayRef desc, int64_t /*backwardScale*/,
+                     c10::string_view fnView) {
+  std::string fn(fnView);
+  rt::Op op = decodeFor(desc, x.dim(), fn);
+  ProcessGroupPtr group = resolveGroup(groupName, fn);
+  return runtimeFor(group, x.device())->run(x, op, fn);
+}
+
+/// The kernel of the meta device (and of torch.compile's fake tensors): the
+/// output's shape from the Layout library, with no communication.
+at::Tensor metaKernel(const at::Tensor &x, c10::string_view groupName,
+                      at::IntArrayRef desc, int64_t /*backwardScale*/,
+                      c10::string_view fnView) {
+  std::string fn(fnView);
+  rt::Op op = decodeFor(desc, x.dim(), fn);
+  ProcessGroupPtr group = resolveGroup(groupName, fn);
+  // Symbolic sizes (torch.compile with dynamic shapes) are specialized: the
+  // pieces of a split depend on the exact length.
+  std::vector<int64_t> inShape;
+  for (const c10::SymInt &size : x.sym_sizes())
+    inShape.push_back(size.guard_int(__FILE__, __LINE__));
+  std::vector<int64_t> shape =
+      runtimeFor(group, x.device())->outputShape(op, inShape, fn);
+  return at::empty(shape, x.options());
+}
+
+at::Tensor callRun(const at::Tensor &x, const std::string &groupName,
+                   const std::vector<int64_t> &desc, int64_t backwardScale,
+                   const std::string &fn) {
+  static auto op =
+      c10::Dispatcher::singleton()
+          .findSchemaOrThrow("seqpar::run", "")
+          .typed<at::Tensor(const at::Tensor &, c10::string_view,
+                            at::IntArrayRef, int64_t, c10::string_view)>();
+  return op.call(x, groupName, desc, backwardScale, fn);
+}
+
+/// Autograd of seqpar::run: the gradient goes back through the runtime's
+/// adjoint of the op (scaled by the op's backward scale), itself a
+/// seqpar::run whose backward is the original op: double backward works.
+struct RunFunction : torch::autograd::Function<RunFunction> {
+  static at::Tensor forward(torch::autograd::AutogradContext *ctx,
+                            const at::Tensor &x, const std::string &groupName,
+                            const std::vector<int64_t> &desc,
+                            int64_t backwardScale, const std::string &fn) {
+    ctx->saved_data["group"] = groupName;
+    ctx->saved_data["desc"] = desc;
+    ctx->saved_data["scale"] = backwardScale;
+    ctx->saved_data["fn"] = fn;
+    ctx->saved_data["shape"] = x.sizes().vec();
+    ctx->saved_data["device"] = x.device();
+    at::AutoDispatchBelowADInplaceOrView guard;
+    return callRun(x, groupName, desc, backwardScale, fn);
+  }
+
+  static torch::autograd::variable_list
+  backward(torch::autograd::AutogradContext *ctx,
+           torch::autograd::variable_list grads) {
+    torch::autograd::variable_list none(5);
+    if (!grads[0].defined())
+      return none;
+    std::string groupName = ctx->saved_data["group"].toStringRef();
+    std::string fn = ctx->saved_data["fn"].toStringRef();
+    std::vector<int64_t> shape = ctx->saved_data["shape"].toIntVector();
+    int64_t scale = ctx->saved_data["scale"].toInt();
+    rt::Op op =
+        decodeFor(ctx->saved_data["desc"].toIntVector(), shape.size(), fn);
+    rt::Op adj =
+        runtimeFor(resolveGroup(groupName, fn),
+                   ctx->saved_data["device"].toDevice())
+            ->adjoint(op, shape, static_cast<rt::GradScale>(scale), fn);
+    none[0] = callRun(grads[0], groupName, layout::encodeOp(adj),
+                      static_cast<int64_t>(op.scale), fn + " (backward)");
+    return none;
+  }
+};
+
+at::Tensor autogradKernel(const at::Tensor &x, c10::string_view groupName,
+                          at::IntArrayRef desc, int64_t backwardScale,
+                          c10::string_view fn) {
+  return RunFunction::apply(x, std::string(groupName), desc.vec(),
+                            backwardScale, std::string(fn));
+}
+
+} // namespace
+
+TORCH_LIBRARY(seqpar, m) {
+  m.def("run(Tensor x, str group_name, int[] op, int backward_scale, "
+        "str fn) -> Tensor");
+}
+
+TORCH_LIBRARY_IMPL(seqpar, CompositeExplicitAutograd, m) {
+  m.impl("run", &runKernel);
+}
+
+TORCH_LIBRARY_IMPL(seqpar, Meta, m) { m.impl("run", &metaKernel); }
+
+TORCH_LIBRARY_IMPL(seqpar, Autograd, m) { m.impl("run", &autogradKernel); }
 
 rt::GradScale parseGradScale(const std::string &scale, bool isNone,
                              const std::string &fn) {

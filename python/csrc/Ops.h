@@ -3,8 +3,11 @@
 // The C++ side of the `seqpar.torch` package: every op is one layout::Op run
 // by the seqpar runtime (sizes from the Layout library, at most one pack and
 // one unpack, the input's strides passed straight to the pack) on the
-// runtime of a c10d ProcessGroup, wrapped in a torch::autograd::Function
-// whose backward is the runtime's adjoint of the op, itself differentiable.
+// runtime of a c10d ProcessGroup. Ops.cpp registers the one torch op
+// `seqpar::run(x, group_name, op descriptor, backward scale, fn)` with a
+// kernel for devices with data, a meta kernel (shapes only, for the meta
+// device and torch.compile) and an autograd kernel whose backward is the
+// runtime's adjoint of the op, itself a seqpar::run.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,10 +30,13 @@ namespace seqpar::torchext {
 
 using ProcessGroupPtr = c10::intrusive_ptr<c10d::ProcessGroup>;
 
-/// Bad arguments: sizes, dims, dtypes. Python sees a ValueError.
-class ArgumentError : public std::invalid_argument {
+/// Bad arguments: sizes, dims, dtypes, groups. Python sees a ValueError
+/// with the message alone, whether it comes through the dispatcher (torch's
+/// translation of c10::ValueError) or a binding of _C (Module.cpp's).
+class ArgumentError : public c10::ValueError {
 public:
-  using std::invalid_argument::invalid_argument;
+  explicit ArgumentError(const std::string &message)
+      : c10::ValueError({"seqpar.torch", __FILE__, __LINE__}, message) {}
 };
 
 /// The seqpar runtime of one process group on one device: a TorchBackend, a
@@ -48,6 +54,10 @@ public:
   /// Runs `op` on `x` (any strides) into a new dense tensor. `fn` (the
   /// user-facing function) prefixes every error message.
   at::Tensor run(const at::Tensor &x, const rt::Op &op, const std::string &fn);
+  /// The shape of `op`'s result on an input of `inShape` (no communication).
+  std::vector<int64_t> outputShape(const rt::Op &op,
+                                   const std::vector<int64_t> &inShape,
+                                   const std::string &fn);
   /// The adjoint of `op` on an input of `inShape`, with gradient scale
   /// `scale`.
   rt::Op adjoint(const rt::Op &op, const std::vector<int64_t> &inShape,
@@ -72,12 +82,6 @@ std::shared_ptr<GroupRuntime> runtimeFor(const ProcessGroupPtr &group,
                                          c10::Device device);
 /// Drops the cached runtimes (and staging buffers) of `group`.
 void releaseGroup(const ProcessGroupPtr &group);
-
-/// Applies `op` to `x` with autograd: the gradient of the result is mapped
-/// back by the runtime's adjoint of `op` with gradient scale `backwardScale`.
-/// Negative dims in `op` count from the end.
-at::Tensor applyOp(const at::Tensor &x, const ProcessGroupPtr &group, rt::Op op,
-                   rt::GradScale backwardScale, const std::string &fn);
 
 /// Parses a seed-style grad_scale: "up", "down" or empty (none).
 rt::GradScale parseGradScale(const std::string &scale, bool isNone,

@@ -42,6 +42,11 @@ import torch.distributed as dist
 from . import _C
 from .parallel_state import ParallelState
 
+try:
+    from torch.compiler import assume_constant_result as _assume_constant_result
+except ImportError:  # torch < 2.3
+    from torch._dynamo import assume_constant_result as _assume_constant_result
+
 __all__ = [
     "ParallelState",
     "SeqLenCache",
@@ -73,6 +78,44 @@ def _group(group):
     return group if group is not None else dist.group.WORLD
 
 
+def _group_name(group, fn: str) -> str:
+    """The registered name of `group`, under which seqpar::run finds it."""
+    if group is dist.GroupMember.NON_GROUP_MEMBER:
+        raise ValueError(
+            f"{fn}: this process (world rank {dist.get_rank()}) is not a "
+            f"member of the process group it was given; call it only on the "
+            f"ranks passed to new_group(ranks=...)")
+    if not isinstance(group, dist.ProcessGroup):
+        raise ValueError(f"{fn}: expected a torch.distributed.ProcessGroup, "
+                         f"got {type(group).__name__}")
+    return group.group_name
+
+
+@_assume_constant_result
+def _layout(query: str, *args):
+    """A size query of the Layout library (`_C.<query>`): a pure function of
+    its arguments, which torch.compile runs once while tracing."""
+    return getattr(_C, query)(*args)
+
+
+@_assume_constant_result
+def _describe(builder: str, *args):
+    """The descriptor of an op and the gradient scale of its backward, from
+    the builder `_C.<builder>`; constant under torch.compile."""
+    desc, backward_scale = getattr(_C, builder)(*args)
+    return list(desc), int(backward_scale)
+
+
+def _run(builder: str, input_: torch.Tensor, group, *args) -> torch.Tensor:
+    """Runs the op that `_C.<builder>(*args)` describes on `input_` over
+    `group`, as the registered torch op seqpar::run (autograd, meta and
+    torch.compile included). The last of `args` is the function's name."""
+    fn = args[-1]
+    desc, backward_scale = _describe(builder, *args)
+    return torch.ops.seqpar.run(input_, _group_name(_group(group), fn), desc,
+                                backward_scale, fn)
+
+
 def _int_list(values, what: str, fn: str) -> List[int]:
     if isinstance(values, torch.Tensor):
         values = values.tolist()
@@ -95,7 +138,7 @@ def _hybrid_sizes(ps: ParallelState, dist: str, length: int,
     distribution over a [ring, ulysses] grid)."""
     ring = ps.get_ring_group_size() if _ring_on(ps) else 1
     ulysses = (ps.get_ulysses_group_size() if ps.is_ulysses_enable() else 1)
-    table = _C.hybrid_sizes(dist, length, seq_lens, ring, ulysses, fn)
+    table = _layout("hybrid_sizes", dist, length, seq_lens, ring, ulysses, fn)
     return table[ps.get_ring_rank() if _ring_on(ps) else 0]
 
 
@@ -119,7 +162,7 @@ def _sizes_arg(sizes, what: str, group, fn: str) -> List[int]:
 def cal_split_sizes(dim_size: int, world_size: int) -> List[int]:
     """The split rule: ``dim_size // world_size`` per rank, plus one for the
     first ``dim_size % world_size`` ranks."""
-    return _C.split_sizes(int(dim_size), int(world_size), "cal_split_sizes")
+    return _layout("split_sizes", int(dim_size), int(world_size), "cal_split_sizes")
 
 
 def cal_split_sizes_multi(seq_lens: Sequence[int],
@@ -127,7 +170,7 @@ def cal_split_sizes_multi(seq_lens: Sequence[int],
     """The ``[world_size, len(seq_lens)]`` int64 table of the split rule
     applied to every sequence."""
     fn = "cal_split_sizes_multi"
-    table = _C.packed_size_table(_int_list(seq_lens, "seq_lens", fn),
+    table = _layout("packed_size_table", _int_list(seq_lens, "seq_lens", fn),
                                  int(world_size), fn)
     return torch.tensor(table, dtype=torch.int64).reshape(int(world_size),
                                                           len(seq_lens))
@@ -139,12 +182,14 @@ def set_check_mode(group, on: bool = True, device="cpu") -> None:
     rank's shapes and parameters, so that ranks called with inconsistent
     arguments all raise ValueError instead of hanging in the collective. The
     environment variable SEQPAR_RT_CHECK=1 turns it on for every group."""
+    _group_name(_group(group), "set_check_mode")
     _C.set_check_mode(_group(group), bool(on), torch.device(device))
 
 
 def release_group(group) -> None:
     """Frees the runtime state (staging buffers) seqpar keeps for `group`;
     call it before destroying a process group that seqpar used."""
+    _group_name(_group(group), "release_group")
     _C.release_group(_group(group))
     seq_len_cache.clear(group)
 
@@ -170,7 +215,7 @@ def all_to_all(input_: torch.Tensor,
     if gather_size is not None and int(gather_size) < 0:
         # Layout's builders read a negative length as "the default".
         raise ValueError(f"{fn}: gather_size {int(gather_size)} is negative")
-    return _C.all_to_all(input_, _group(process_group), scatter_dim,
+    return _run("all_to_all", input_, _group(process_group), scatter_dim,
                          gather_dim, [], [],
                          -1 if gather_size is None else int(gather_size), fn)
 
@@ -186,7 +231,7 @@ def split_forward_gather_backward(input_: torch.Tensor,
     the group size, "down": divided by it, None: unscaled)."""
     fn = "split_forward_gather_backward"
     group = _group(process_group)
-    return _C.split(input_, group, dim,
+    return _run("split", input_, group, dim,
                     _sizes_arg(split_sizes, "split_sizes", group, fn),
                     grad_scale, fn)
 
@@ -202,7 +247,7 @@ def gather_forward_split_backward(input_: torch.Tensor,
     Backward: this rank's piece of the gradient, scaled by `grad_scale`."""
     fn = "gather_forward_split_backward"
     group = _group(process_group)
-    return _C.gather(input_, group, dim,
+    return _run("gather", input_, group, dim,
                      _sizes_arg(gather_sizes, "gather_sizes", group, fn),
                      grad_scale, fn)
 
@@ -215,7 +260,7 @@ def load_balanced_split_forward_gather_backward(
     rank r keeps chunks r and 2P-1-r. Backward: gather, divide by P, restore
     the chunk order."""
     fn = "load_balanced_split_forward_gather_backward"
-    return _C.zigzag_split(input_, _group(process_group), dim, "down", fn)
+    return _run("zigzag_split", input_, _group(process_group), dim, "down", fn)
 
 
 def load_balanced_gather_forward_split_backward(
@@ -225,7 +270,7 @@ def load_balanced_gather_forward_split_backward(
     """Inverse of the zigzag split. Backward: times P, keep this rank's two
     chunks."""
     fn = "load_balanced_gather_forward_split_backward"
-    return _C.zigzag_gather(input_, _group(process_group), dim, "up", -1, fn)
+    return _run("zigzag_gather", input_, _group(process_group), dim, "up", -1, fn)
 
 
 def split_forward_gather_backward_with_cp(
@@ -236,9 +281,9 @@ def split_forward_gather_backward_with_cp(
     fn = "split_forward_gather_backward_with_cp"
     ps = parallel_state
     if _ring_on(ps):
-        input_ = _C.zigzag_split(input_, ps.get_ring_group(), dim, "down", fn)
+        input_ = _run("zigzag_split", input_, ps.get_ring_group(), dim, "down", fn)
     if ps.is_ulysses_enable():
-        input_ = _C.split(input_, ps.get_ulysses_group(), dim, [], "down", fn)
+        input_ = _run("split", input_, ps.get_ulysses_group(), dim, [], "down", fn)
     return input_
 
 
@@ -253,10 +298,10 @@ def gather_forward_split_backward_with_cp(
     gather_size = int(gather_size)
     sizes = _hybrid_sizes(ps, "zigzag", gather_size, [], f"{fn}: gather_size")
     if ps.is_ulysses_enable():
-        input_ = _C.gather(input_, ps.get_ulysses_group(), dim, sizes, "up",
+        input_ = _run("gather", input_, ps.get_ulysses_group(), dim, sizes, "up",
                            fn)
     if _ring_on(ps):
-        input_ = _C.zigzag_gather(input_, ps.get_ring_group(), dim, "up",
+        input_ = _run("zigzag_gather", input_, ps.get_ring_group(), dim, "up",
                                   gather_size, fn)
     return input_
 
@@ -275,7 +320,7 @@ def packed_data_split_forward_gather_backward(
     along `dim`) by the split rule and keeps this rank's pieces, in order.
     Backward: gather and divide by the group size."""
     fn = "packed_data_split_forward_gather_backward"
-    return _C.packed_split(hidden_states, _group(process_group), dim,
+    return _run("packed_split", hidden_states, _group(process_group), dim,
                            _int_list(sequence_lengths, "sequence_lengths", fn),
                            "down", fn)
 
@@ -297,8 +342,8 @@ def packed_data_gather_forward_split_backward(
         all_split_sizes = all_split_sizes.tolist()
     table = [_int_list(row, "all_split_sizes rows", fn)
              for row in all_split_sizes]
-    seq_lens = _C.packed_lengths(table, dist.get_world_size(group), fn)
-    return _C.packed_gather(local_hidden_states, group, dim, seq_lens, "up",
+    seq_lens = _layout("packed_lengths", table, dist.get_world_size(group), fn)
+    return _run("packed_gather", local_hidden_states, group, dim, seq_lens, "up",
                             fn)
 
 
@@ -310,10 +355,10 @@ def packed_data_split_forward_gather_backward_with_cp(
     fn = "packed_data_split_forward_gather_backward_with_cp"
     ps = parallel_state
     if _ring_on(ps):
-        x = _C.packed_split(x, ps.get_ring_group(), dim,
+        x = _run("packed_split", x, ps.get_ring_group(), dim,
                             _int_list(seq_lens, "seq_lens", fn), "down", fn)
     if ps.is_ulysses_enable():
-        x = _C.split(x, ps.get_ulysses_group(), dim, [], "down", fn)
+        x = _run("split", x, ps.get_ulysses_group(), dim, [], "down", fn)
     return x
 
 
@@ -327,9 +372,9 @@ def packed_data_gather_forward_split_backward_with_cp(
     seq_lens = _int_list(seq_lens, "seq_lens", fn)
     sizes = _hybrid_sizes(ps, "packed", -1, seq_lens, fn)
     if ps.is_ulysses_enable():
-        x = _C.gather(x, ps.get_ulysses_group(), dim, sizes, "up", fn)
+        x = _run("gather", x, ps.get_ulysses_group(), dim, sizes, "up", fn)
     if _ring_on(ps):
-        x = _C.packed_gather(x, ps.get_ring_group(), dim, seq_lens, "up", fn)
+        x = _run("packed_gather", x, ps.get_ring_group(), dim, seq_lens, "up", fn)
     return x
 
 
@@ -374,7 +419,7 @@ seq_len_cache = SeqLenCache()
 
 def _check_heads(fn: str, x: torch.Tensor, dim: int, world: int) -> None:
     # Equal pieces under the split rule, or the seed's heads do not divide.
-    if len(set(_C.split_sizes(x.shape[dim], world, fn))) > 1:
+    if len(set(_layout("split_sizes", x.shape[dim], world, fn))) > 1:
         raise ValueError(
             f"{fn}: the head dim {dim} of size {x.shape[dim]} (shape "
             f"{list(x.shape)}) is not a multiple of the group size {world}; "
@@ -400,6 +445,7 @@ def all_to_all_4D(input: torch.Tensor,
     """
     fn = "all_to_all_4D"
     group = _group(group)
+    _group_name(group, fn)  # a group this rank is in
     cache = seq_len_cache if cache is None else cache
     if input.dim() != 4:
         raise ValueError(f"{fn}: input must be a 4D tensor, got "
@@ -408,12 +454,17 @@ def all_to_all_4D(input: torch.Tensor,
     if (scatter_idx, gather_idx) == (2, 1):
         _check_heads(fn, input, 2, world)
         if seq_lens is None:
+            _group_name(group, fn)
+            if input.is_meta:
+                raise ValueError(
+                    f"{fn}: a meta tensor has no data to exchange sequence "
+                    f"lengths with the other ranks; pass seq_lens=")
             seq_lens = _C.exchange_lengths(group, input.shape[1],
                                            input.device, fn)
         else:
             seq_lens = _int_list(seq_lens, "seq_lens", fn)
         cache.set(group, seq_lens)
-        return _C.all_to_all(input, group, 2, 1, [], seq_lens, -1, fn)
+        return _run("all_to_all", input, group, 2, 1, [], seq_lens, -1, fn)
     if (scatter_idx, gather_idx) == (1, 2):
         if seq_lens is None:
             seq_lens = cache.get(group)
@@ -424,7 +475,7 @@ def all_to_all_4D(input: torch.Tensor,
                     f"2, gather 1) on this group first, or seq_lens=")
         else:
             seq_lens = _int_list(seq_lens, "seq_lens", fn)
-        return _C.all_to_all(input, group, 1, 2, seq_lens, [], -1, fn)
+        return _run("all_to_all", input, group, 1, 2, seq_lens, [], -1, fn)
     raise ValueError(f"{fn}: scatter_idx must be 1 or 2 and gather_idx must "
                      f"be 1 or 2 (and differ), got scatter_idx {scatter_idx} "
                      f"and gather_idx {gather_idx}")
@@ -444,6 +495,7 @@ def all_to_all_5D(input: torch.Tensor,
     """
     fn = "all_to_all_5D"
     group = _group(group)
+    _group_name(group, fn)  # a group this rank is in
     if input.dim() != 5:
         raise ValueError(f"{fn}: input must be a 5D tensor, got "
                          f"{input.dim()}D of shape {list(input.shape)}")
@@ -451,9 +503,9 @@ def all_to_all_5D(input: torch.Tensor,
     lens = [] if seq_lens is None else _int_list(seq_lens, "seq_lens", fn)
     if (scatter_idx, gather_idx) == (3, 1):
         _check_heads(fn, input, 3, world)
-        return _C.all_to_all(input, group, 3, 1, [], lens, -1, fn)
+        return _run("all_to_all", input, group, 3, 1, [], lens, -1, fn)
     if (scatter_idx, gather_idx) == (1, 3):
-        return _C.all_to_all(input, group, 1, 3, lens, [], -1, fn)
+        return _run("all_to_all", input, group, 1, 3, lens, [], -1, fn)
     raise ValueError(f"{fn}: scatter_idx must be 1 or 3 and gather_idx must "
                      f"be 1 or 3 (and differ), got scatter_idx {scatter_idx} "
                      f"and gather_idx {gather_idx}")

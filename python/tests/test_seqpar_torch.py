@@ -16,7 +16,7 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 AREAS = ["all_to_all", "split_gather", "zigzag", "packed", "cp", "ulysses",
-         "exchanges", "attention", "errors"]
+         "exchanges", "attention", "errors", "compile"]
 TIMEOUT_S = 400
 
 

@@ -699,7 +699,7 @@ def area_errors(ctx, area):
     expect_error(area, "not a process group",
                  lambda: sp.all_to_all(x, "world", 2, 1),
                  E, r"all_to_all: expected a torch.distributed.ProcessGroup, "
-                    r"got <class 'str'>")
+                    r"got str")
     expect_error(area, "4D wrong rank",
                  lambda: sp.all_to_all_4D(torch.zeros(2, 3, 4), group=g),
                  E, r"all_to_all_4D: input must be a 4D tensor, got 3D of "
@@ -765,6 +765,20 @@ def area_errors(ctx, area):
                  lambda: sp.ParallelState.from_grid(p + 1, 1),
                  E, rf"ring_size {p + 1} x ulysses_size 1 must equal the "
                     rf"number of ranks {p}")
+    if ctx.rank != 0:
+        for name, call in [
+                ("all_to_all", lambda: sp.all_to_all(x, ctx.rank0_only)),
+                ("split_forward_gather_backward",
+                 lambda: sp.split_forward_gather_backward(
+                     x, ctx.rank0_only, 1)),
+                ("all_to_all_4D", lambda: sp.all_to_all_4D(
+                    torch.zeros(1, 2, 2, 2), group=ctx.rank0_only)),
+                ("set_check_mode",
+                 lambda: sp.set_check_mode(ctx.rank0_only))]:
+            expect_error(area, f"{name} on a group without this rank", call,
+                         E, rf"{name}: this process \(world rank "
+                            rf"{ctx.rank}\) is not a member of the process "
+                            rf"group it was given")
     expect_error(area, "cal_split_sizes parts",
                  lambda: sp.cal_split_sizes(4, 0),
                  E, r"cal_split_sizes: cannot split 4 into 0 parts")
@@ -778,6 +792,148 @@ def area_errors(ctx, area):
                     r"contain a negative length -2")
 
 
+# ---------------------------------------------------------------------------
+# torch.compile and the meta device
+# ---------------------------------------------------------------------------
+
+
+def compiled_matches_eager(area, case, fn, x, w, backend="aot_eager",
+                           fullgraph=True):
+    """fn inside torch.compile (no graph break when `fullgraph`) gives the
+    eager result and the eager gradient of upstream gradient w, bit for
+    bit: seqpar::run is traced as one op with its meta kernel, and its
+    backward (the adjoint) lands in the compiled backward graph."""
+    area.cases += 1
+    try:
+        torch._dynamo.reset()
+        compiled = torch.compile(fn, backend=backend, fullgraph=fullgraph)
+        results = []
+        for f in (fn, compiled):
+            leaf = x.clone().requires_grad_(True)
+            out = f(leaf)
+            (out * w).sum().backward()
+            results.append((out.detach(), leaf.grad))
+        (eo, eg), (co, cg) = results
+        if same(area, case, "compiled forward", co, eo):
+            same(area, case, "compiled backward", cg, eg)
+    except Exception as e:  # noqa: BLE001 - reported as a failure
+        area.fail(case, f"raised {type(e).__name__}: {e}\n"
+                        f"{traceback.format_exc()}")
+
+
+def area_compile(ctx, area):
+    p, r, g, gen = ctx.world, ctx.rank, ctx.group, ctx.gen
+    f64 = torch.float64
+
+    def case(name, fn, shape, meta_error=None, **kw):
+        x = rand(shape, f64, gen)
+        with torch.no_grad():
+            out_shape = list(fn(x).shape)
+        w = rand(out_shape, f64, gen)
+        compiled_matches_eager(area, name, fn, x, w, **kw)
+        # The meta device: the shape of the eager result, no communication.
+        meta = torch.empty(shape, dtype=f64, device="meta")
+        if meta_error:
+            expect_error(area, name + " meta", lambda: fn(meta), ValueError,
+                         meta_error)
+            return
+        area.cases += 1
+        try:
+            m = fn(meta)
+            if m.device.type != "meta" or list(m.shape) != out_shape:
+                area.fail(name + " meta", f"got {m.device} {list(m.shape)}, "
+                                          f"want meta {out_shape}")
+        except Exception as e:  # noqa: BLE001 - reported as a failure
+            area.fail(name + " meta", f"raised {type(e).__name__}: {e}")
+
+    n = 2 * p + 1  # unaligned everywhere
+    case("all_to_all", lambda t: sp.all_to_all(t, g, 2, 1), [2, 3, n, 4])
+    case("all_to_all negative dims",
+         lambda t: sp.all_to_all(t, g, -2, -3, gather_size=3 * p - 1),
+         [2, sp.cal_split_sizes(3 * p - 1, p)[r], n, 4])
+    case("split", lambda t: sp.split_forward_gather_backward(t, g, 1),
+         [3, n, 2])
+    case("split up", lambda t: sp.split_forward_gather_backward(
+        t, g, 0, grad_scale="up"), [n, 2])
+    case("gather", lambda t: sp.gather_forward_split_backward(
+        t, g, 1, gather_sizes=sp.cal_split_sizes(n, p)),
+        [3, sp.cal_split_sizes(n, p)[r], 2])
+    case("zigzag split", lambda t:
+         sp.load_balanced_split_forward_gather_backward(t, g, 1),
+         [2, 4 * p, 3])
+    case("zigzag gather", lambda t:
+         sp.load_balanced_gather_forward_split_backward(t, g, 1), [2, 4, 3])
+    lens = [2 * p + 1, 1, p]
+    case("packed split", lambda t: sp.packed_data_split_forward_gather_backward(
+        t, g, lens, dim=1), [2, sum(lens), 3])
+    table = sp.cal_split_sizes_multi(lens, p)
+    # The table is a tensor read on the host: one graph break.
+    case("packed gather", lambda t: sp.packed_data_gather_forward_split_backward(
+        t, table, g, dim=1), [2, int(table[r].sum()), 3], fullgraph=False)
+    for (ring, uly), ps in ctx.grids.items():
+        m = 2 * ring * 3
+        case(f"split_with_cp {ring}x{uly}",
+             lambda t, ps=ps: sp.split_forward_gather_backward_with_cp(
+                 t, 1, parallel_state=ps), [2, m, 3])
+        local = sp.split_forward_gather_backward_with_cp(
+            torch.zeros(1, m), 1, parallel_state=ps).shape[1]
+        case(f"gather_with_cp {ring}x{uly}",
+             lambda t, ps=ps, m=m: sp.gather_forward_split_backward_with_cp(
+                 t, 1, m, parallel_state=ps), [2, local, 3])
+        case(f"packed_split_with_cp {ring}x{uly}",
+             lambda t, ps=ps: sp.packed_data_split_forward_gather_backward_with_cp(
+                 t, 0, lens, parallel_state=ps), [sum(lens), 2])
+    heads = 2 * p
+    lens4 = [3 + q for q in range(p)]
+    case("all_to_all_4D seq_lens=", lambda t: sp.all_to_all_4D(
+        t, 2, 1, g, seq_lens=lens4), [1, lens4[r], heads, 2])
+    case("all_to_all_4D reverse", lambda t: sp.all_to_all_4D(
+        t, 1, 2, g, seq_lens=lens4), [1, sum(lens4), 2, 2])
+    # Exchanging the lengths is communication with a Python result: one
+    # graph break, then the op runs compiled.
+    no_exchange = (r"all_to_all_4D: a meta tensor has no data to exchange "
+                   r"sequence lengths with the other ranks; pass seq_lens=")
+    case("all_to_all_4D exchange", lambda t: sp.all_to_all_4D(t, 2, 1, g),
+         [1, lens4[r], heads, 2], fullgraph=False, meta_error=no_exchange)
+    case("all_to_all_5D", lambda t: sp.all_to_all_5D(t, 3, 1, g),
+         [1, 2, 3, heads, 2])
+    case("SeqAllToAll4D", lambda t: sp.SeqAllToAll4D.apply(g, t, 2, 1)
+         .sum(dim=-1), [1, 3, heads, 2], fullgraph=False,
+         meta_error=no_exchange)
+
+    # A module with a Ulysses exchange around a linear layer, compiled by
+    # inductor (the default backend); once per launch size to bound the
+    # C++ compilation time.
+    if p == 2:
+        lin = torch.nn.Linear(4, 4, dtype=f64)
+
+        def block(t):
+            h = sp.all_to_all(t, g, 2, 1)
+            return sp.all_to_all(torch.tanh(lin(h)), g, 1, 2)
+
+        x = rand([2, 3, 2 * p, 4], f64, gen)
+        w = rand([2, 3, 2 * p, 4], f64, gen)
+        area.cases += 1
+        try:
+            torch._dynamo.reset()
+            compiled = torch.compile(block, fullgraph=True)
+            outs = []
+            for f in (block, compiled):
+                leaf = x.clone().requires_grad_(True)
+                lin.zero_grad()
+                out = f(leaf)
+                (out * w).sum().backward()
+                outs.append((out.detach(), leaf.grad, lin.weight.grad.clone()))
+            for what, a, b in zip(("forward", "input grad", "weight grad"),
+                                  outs[0], outs[1]):
+                if not torch.allclose(a, b, rtol=1e-12, atol=1e-12):
+                    area.fail("inductor block", f"{what} differs by "
+                              f"{(a - b).abs().max().item()}")
+        except Exception as e:  # noqa: BLE001 - reported as a failure
+            area.fail("inductor block", f"raised {type(e).__name__}: {e}\n"
+                                        f"{traceback.format_exc()}")
+
+
 AREAS = [
     ("all_to_all", area_all_to_all),
     ("split_gather", area_split_gather),
@@ -788,6 +944,7 @@ AREAS = [
     ("exchanges", area_exchanges),
     ("attention", area_attention),
     ("errors", area_errors),
+    ("compile", area_compile),
 ]
 
 
@@ -817,6 +974,7 @@ def main():
             ctx.grids[(ring, world // ring)] = sp.ParallelState.from_grid(
                 ring, world // ring)
     singles = [dist.new_group([q]) for q in range(world)]
+    ctx.rank0_only = singles[0]  # every other rank is not a member
     ctx.size1_ring = sp.ParallelState(singles[rank],
                                       ctx.group if world > 1 else None)
     results = {}
