@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks seqpar.torch against the seeds' plain-torch paths on 2 and 4
-# Gloo ranks (loopback) and writes the "Python" section of
-# docs/benchmarks.md (between the python:begin and python:end markers).
+# Benchmarks seqpar.torch against the seeds' plain-torch paths and the peers
+# (yunchang, DeepSpeed, DTensor) on 2 and 4 Gloo ranks (loopback), forward
+# and backward, and writes the "Python" section of docs/benchmarks.md
+# (between the python:begin and python:end markers).
 # Builds the Python package (Release) in build-bench-py unless
 # SEQPAR_BENCH_BUILD_DIR names another build directory.
 #
@@ -11,13 +12,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 build=${SEQPAR_BENCH_BUILD_DIR:-$root/build-bench-py}
 iters=${1:-30}
-python=/usr/bin/python3
+python=${SEQPAR_VENV:-$root/.venv}/bin/python
 
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DPython3_EXECUTABLE=$python -DSEQPAR_ENABLE_COMPILER=OFF \
-    -DSEQPAR_ENABLE_CUDA=OFF -DSEQPAR_ENABLE_TESTS=OFF \
-    -DSEQPAR_ENABLE_BENCHMARKS=OFF >/dev/null
+    -DSEQPAR_ENABLE_RUNTIME=OFF -DSEQPAR_ENABLE_CUDA=OFF \
+    -DSEQPAR_ENABLE_TESTS=OFF -DSEQPAR_ENABLE_BENCHMARKS=OFF >/dev/null
 fi
 ninja -C "$build" seqpar-python >/dev/null
 if [ ! -d "$build/python/seqpar" ]; then

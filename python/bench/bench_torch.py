@@ -1,12 +1,14 @@
-"""seqpar.torch against the seeds' plain-torch paths, on one Gloo group.
+"""seqpar.torch against the seeds' plain-torch paths and the peers, on one
+Gloo group.
 
 `bench_torch.py --nprocs P --out FILE` launches P ranks of itself on
 loopback; each rank times, in the same process group and the same run,
-seqpar.torch.all_to_all / all_to_all_4D and plain-torch implementations of
-the seeds' paths (written here from the seeds: permute + contiguous copies
-around all_to_all_single, padding and barriers for VILA's uneven lengths),
-checks that both give the same result, and rank 0 writes the medians (of the
-slowest rank, per call) as JSON.
+seqpar.torch.all_to_all / all_to_all_4D, plain-torch implementations of the
+seeds' paths (written here from the seeds: permute + contiguous copies
+around all_to_all_single, padding and barriers for VILA's uneven lengths)
+and the peers of peers.py (yunchang, DeepSpeed, DTensor), forward and
+backward; checks that every path gives seqpar's result bit for bit, and
+rank 0 writes the medians (of the slowest rank, per call) as JSON.
 """
 
 import argparse
@@ -196,20 +198,29 @@ def timed(fns, group, iters, warmup):
 def rank_main(args):
     import seqpar.torch as sp
 
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import peers as peer_lib
+
     rank, p = args.rank, args.nprocs
     torch.set_num_threads(1)
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{args.port}",
                             rank=rank, world_size=p,
                             timeout=datetime.timedelta(seconds=300))
     group = dist.group.WORLD
+    peers = peer_lib.Peers(group)
     gen = torch.Generator().manual_seed(1 + rank)
     b, d, s = 1, 128, args.seq
     rows = []
 
-    def record(name, case, shape, seqpar_fn, seed_fn, check, bare_numel):
-        got, want = seqpar_fn(), seed_fn()
-        if not torch.equal(got, want):
-            raise SystemExit(f"{name} {case}: seqpar and the seed path differ")
+    def record(table, op, case, direction, shape, paths, check, bare_numel):
+        """Times every path of `paths` (name -> fn returning a tensor, None
+        where the path does not take the shape) after checking that each
+        gives seqpar's result bit for bit."""
+        want = paths["seqpar"]()
+        for name, fn in paths.items():
+            if fn is not None and not torch.equal(fn(), want):
+                raise SystemExit(f"{op} {case} {direction}: {name} and "
+                                 f"seqpar differ")
         # The transport alone: all_to_all_single of about the input's bytes
         # (the same count on every rank) between contiguous buffers.
         n = bare_numel // p * p
@@ -219,13 +230,19 @@ def rank_main(args):
         def bare_fn():
             dist.all_to_all_single(flat_out, flat_in, group=group)
 
-        t_seqpar, t_seed, t_bare = timed([seqpar_fn, seed_fn, bare_fn], group,
-                                         iters, args.warmup)
+        names = [k for k, fn in paths.items() if fn is not None]
+        times = timed([paths[k] for k in names] + [bare_fn], group, iters,
+                      args.warmup)
+        ms = dict(zip(names + ["bare"], times))
         mib = check.numel() * check.element_size() / 2**20
-        rows.append({"ranks": p, "op": name, "case": case,
-                     "shape": shape, "mib": round(mib, 2),
-                     "seqpar_ms": t_seqpar, "seed_ms": t_seed,
-                     "bare_ms": t_bare, "speedup": t_seed / t_seqpar})
+        rows.append({"table": table, "ranks": p, "op": op, "case": case,
+                     "pass": direction, "shape": shape, "mib": round(mib, 2),
+                     "ms": {k: ms.get(k) for k in list(paths) + ["bare"]}})
+
+    def backward_of(fn, x, gy):
+        """The backward of fn at x for upstream gradient gy, repeatable."""
+        y = fn(x)
+        return lambda: torch.autograd.grad(y, x, gy, retain_graph=True)[0]
 
     # The first calls of a run are slow whatever they are (socket buffers
     # and the heap grow to their working sizes): a dry pass over every case,
@@ -233,33 +250,61 @@ def rank_main(args):
     for dry in (True, False):
         iters = 3 if dry else args.iters
         rows.clear()
-        for case, heads in (("aligned", 32), ("unaligned", 32 + 1)):
-            # all_to_all: [b, s/P, H, D], scatter heads, gather sequence.
-            x = torch.randn(b, s // p, heads, d, generator=gen)
-            record("all_to_all", case, [b, s // p, heads, d],
-                   lambda: sp.all_to_all(x, group, 2, 1),
-                   lambda: seed_all_to_all(x, group, 2, 1), x, x.numel())
+        # Ulysses: [b, S/P, H, D] -> [b, S, H/P, D] against every peer.
+        # Unaligned: H = 32 + P - 1 heads, where the split rule and
+        # torch.chunk (DTensor) agree.
+        for case, heads in (("aligned", 32), ("unaligned", 32 + p - 1)):
+            shape = [b, s // p, heads, d]
+            x = torch.randn(*shape, generator=gen).requires_grad_(True)
+
+            def path(name):
+                if name == "seqpar":
+                    return lambda t: sp.all_to_all(t, group, 2, 1)
+                if name == "seed":
+                    return lambda t: seed_all_to_all(t, group, 2, 1)
+                if not peer_lib.supported(name, heads, p):
+                    return None
+                return lambda t, name=name: peers.run(name, t, 2, 1)
+
+            names = ["seqpar", "seed"] + list(peer_lib.PEERS)
+            fns = {k: path(k) for k in names}
+            record("ulysses", "all_to_all", case, "forward", shape,
+                   {k: (None if f is None else
+                        (lambda f=f: f(x.detach())))
+                    for k, f in fns.items()}, x, x.numel())
+            with torch.no_grad():
+                out_shape = list(sp.all_to_all(x, group, 2, 1).shape)
+            gy = torch.randn(*out_shape, generator=gen)
+            # The seed's backward is its all-to-all with the dims swapped.
+            bwd = {k: (None if f is None else backward_of(f, x, gy))
+                   for k, f in fns.items() if k != "seed"}
+            bwd["seed"] = lambda: seed_partial_unaligned_all_to_all(
+                gy, group, 1, 2, heads)
+            record("ulysses", "all_to_all", case, "backward", out_shape,
+                   {k: bwd[k] for k in names}, gy, x.numel())
 
         for case in ("aligned", "unaligned"):
             # all_to_all_4D: per-rank lengths equal, or all different.
             mine = s // p if case == "aligned" else s // p - 7 * rank
             x = torch.randn(b, mine, 32, d, generator=gen)
             state = {}
-            record("all_to_all_4D", case, [b, mine, 32, d],
-                   lambda: sp.all_to_all_4D(x, 2, 1, group),
-                   lambda: seed_all_to_all_4D(x, group, state), x,
+            record("vila", "all_to_all_4D", case, "forward", [b, mine, 32, d],
+                   {"seqpar": lambda: sp.all_to_all_4D(x, 2, 1, group),
+                    "seed": lambda: seed_all_to_all_4D(x, group, state)}, x,
                    b * (s // p) * 32 * d)
             total = sum(s // p if case == "aligned" else s // p - 7 * q
                         for q in range(p))
             y = torch.randn(b, total, 32 // p, d, generator=gen)
-            record("all_to_all_4D reverse", case, [b, total, 32 // p, d],
-                   lambda: sp.all_to_all_4D(y, 1, 2, group),
-                   lambda: seed_all_to_all_4D_reverse(y, group, state), y,
+            record("vila", "all_to_all_4D reverse", case, "forward",
+                   [b, total, 32 // p, d],
+                   {"seqpar": lambda: sp.all_to_all_4D(y, 1, 2, group),
+                    "seed": lambda: seed_all_to_all_4D_reverse(y, group,
+                                                               state)}, y,
                    b * (s // p) * 32 * d)
 
     if rank == 0:
         with open(args.out, "w") as f:
-            json.dump(rows, f)
+            json.dump({"versions": peer_lib.versions(), "rows": rows}, f)
     dist.barrier()
     dist.destroy_process_group()
 

@@ -16,7 +16,8 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 AREAS = ["all_to_all", "split_gather", "zigzag", "packed", "cp", "ulysses",
-         "exchanges", "attention", "errors", "compile"]
+         "exchanges", "attention", "errors", "compile",
+         "peers"]
 TIMEOUT_S = 400
 
 

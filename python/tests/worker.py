@@ -934,6 +934,49 @@ def area_compile(ctx, area):
                                         f"{traceback.format_exc()}")
 
 
+# ---------------------------------------------------------------------------
+# The peers: yunchang, DeepSpeed, DTensor
+# ---------------------------------------------------------------------------
+
+
+def area_peers(ctx, area):
+    """seqpar's all_to_all gives bitwise the forward and the backward of
+    each peer's Ulysses exchange, on every shape that peer takes."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bench"))
+    import peers as peer_lib
+
+    p, g, gen = ctx.world, ctx.group, ctx.gen
+    lib = peer_lib.Peers(g)
+    for heads in sorted({2 * p, 4 * p, 3 * p - 1, 2 * p + 1}):
+        for dtype in (torch.float64, torch.float32, torch.bfloat16):
+            for scatter, gather in ((2, 1), (1, 2)):
+                shape = [2, 3, heads, 5] if scatter == 2 else [2, 3 * p,
+                                                               heads, 5]
+                if scatter == 1 and heads % p:
+                    continue  # the reverse takes H/P heads per rank
+                x = rand(shape, dtype, gen)
+                want = sp.all_to_all(x.requires_grad_(True), g, scatter,
+                                     gather)
+                w = rand(list(want.shape), dtype, gen)
+                (want_grad,) = torch.autograd.grad(want, x, w)
+                for peer in peer_lib.PEERS:
+                    if not peer_lib.supported(peer, heads, p):
+                        continue
+                    if peer == "dtensor" and scatter == 1:
+                        continue  # DTensor's reverse needs uneven from_local
+                    case = (f"{peer} all_to_all {scatter}->{gather} "
+                            f"shape={shape} {dtype}")
+                    area.cases += 1
+                    try:
+                        got = lib.run(peer, x, scatter, gather)
+                        (got_grad,) = torch.autograd.grad(got, x, w)
+                        if same(area, case, "forward", want.detach(),
+                                got.detach()):
+                            same(area, case, "backward", want_grad, got_grad)
+                    except Exception as e:  # noqa: BLE001 - a failure
+                        area.fail(case, f"raised {type(e).__name__}: {e}")
+
+
 AREAS = [
     ("all_to_all", area_all_to_all),
     ("split_gather", area_split_gather),
@@ -945,6 +988,7 @@ AREAS = [
     ("attention", area_attention),
     ("errors", area_errors),
     ("compile", area_compile),
+    ("peers", area_peers),
 ]
 
 
