@@ -116,9 +116,16 @@ def _run(builder: str, input_: torch.Tensor, group, *args) -> torch.Tensor:
                                 backward_scale, fn)
 
 
+@torch.compiler.disable
+def _tolist(t: torch.Tensor) -> list:
+    """`t.tolist()` outside torch.compile (a graph break): torch 2.4 would
+    trace it into unbacked SymInts that the size queries cannot take."""
+    return t.tolist()
+
+
 def _int_list(values, what: str, fn: str) -> List[int]:
     if isinstance(values, torch.Tensor):
-        values = values.tolist()
+        values = _tolist(values)
     if not isinstance(values, (list, tuple)):
         raise ValueError(f"{fn}: {what} must be a list of ints, "
                          f"got {type(values).__name__}")
@@ -339,7 +346,7 @@ def packed_data_gather_forward_split_backward(
     fn = "packed_data_gather_forward_split_backward"
     group = _group(process_group)
     if isinstance(all_split_sizes, torch.Tensor):
-        all_split_sizes = all_split_sizes.tolist()
+        all_split_sizes = _tolist(all_split_sizes)
     table = [_int_list(row, "all_split_sizes rows", fn)
              for row in all_split_sizes]
     seq_lens = _layout("packed_lengths", table, dist.get_world_size(group), fn)
@@ -396,13 +403,13 @@ class SeqLenCache:
     """
 
     def __init__(self):
-        self._lens: Dict[int, tuple] = {}
+        self._lens: Dict[str, tuple] = {}
 
     def set(self, group, seq_lens: Sequence[int]) -> None:
-        self._lens[id(group)] = (group, [int(v) for v in seq_lens])
+        self._lens[group.group_name] = (group, [int(v) for v in seq_lens])
 
     def get(self, group) -> Optional[List[int]]:
-        entry = self._lens.get(id(group))
+        entry = self._lens.get(group.group_name)
         return list(entry[1]) if entry is not None else None
 
     def clear(self, group=None) -> None:
@@ -410,7 +417,7 @@ class SeqLenCache:
         if group is None:
             self._lens.clear()
         else:
-            self._lens.pop(id(group), None)
+            self._lens.pop(group.group_name, None)
 
 
 #: The cache all_to_all_4D uses unless given ``cache=``.
