@@ -35,8 +35,11 @@ class Peers:
 
     def __init__(self, group):
         self.group = group
+        import importlib
+
         import deepspeed
-        import deepspeed.comm.torch as ds_torch
+        # (deepspeed.comm re-exports torch as `torch`: take the submodule.)
+        ds_torch = importlib.import_module("deepspeed.comm.torch")
         # DeepSpeed's CPU accelerator JIT-compiles a shared-memory all-reduce
         # op in init_distributed (a minute or more, once); no all-to-all
         # uses it, so it is left out.
