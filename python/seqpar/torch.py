@@ -184,11 +184,13 @@ def cal_split_sizes_multi(seq_lens: Sequence[int],
 
 
 def set_check_mode(group, on: bool = True, device="cpu") -> None:
-    """Turns seqpar's check mode on `group` (for tensors on `device`) on or
-    off. In check mode every op first all-gathers a small record of each
-    rank's shapes and parameters, so that ranks called with inconsistent
-    arguments all raise ValueError instead of hanging in the collective. The
-    environment variable SEQPAR_RT_CHECK=1 turns it on for every group."""
+    """Turns seqpar's agreement checks on `group` (for tensors on `device`)
+    on or off; they are on by default. With them every op first all-gathers
+    a small record of each rank's call (op, dtype, shapes, sizes), so that
+    ranks called with inconsistent arguments all raise ValueError naming
+    the disagreement instead of hanging in the collective or getting wrong
+    data. SEQPAR_RT_CHECK=0 in the environment turns them off for every
+    group."""
     _group_name(_group(group), "set_check_mode")
     _C.set_check_mode(_group(group), bool(on), torch.device(device))
 

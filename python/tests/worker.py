@@ -565,6 +565,65 @@ def expect_error(area, case, fn, exc, pattern):
     area.fail(case, f"did not raise {exc.__name__}")
 
 
+def disagreements(ctx, area):
+    """Ranks that disagree about a call, in the default mode: every rank
+    raises ValueError naming the disagreement (the rank that rejected its own
+    arguments with its own error), none waits or gets data; afterwards the
+    group still works. The last rank is the odd one out."""
+    p, g, r = ctx.world, ctx.group, ctx.rank
+    odd = r == p - 1
+    agree = (r"(ranks 0 and \d+ disagree on the {}|rank \d+ rejected its "
+             r"arguments|{})")
+    f32 = torch.float32
+    cases = [
+        ("element type", "all_to_all",
+         lambda: sp.all_to_all(torch.zeros(2, 2 * p, dtype=torch.float64
+                                           if odd else f32), g, 1, 0),
+         agree.format(r"element type: f32 vs f64", "^$")),
+        ("op", "split_forward_gather_backward" if odd else
+         "gather_forward_split_backward",
+         lambda: (sp.split_forward_gather_backward(torch.zeros(2 * p), g, 0)
+                  if odd else
+                  sp.gather_forward_split_backward(torch.zeros(2), g, 0)),
+         agree.format(r"op: gather vs split", "^$")),
+        ("input shape", "all_to_all",
+         lambda: sp.all_to_all(torch.zeros(2 * p, 2, 5 if odd else 4), g, 0,
+                               1),
+         agree.format(rf"input shape: \[{2 * p}, \?, 4\] vs "
+                      rf"\[{2 * p}, \?, 5\]", "^$")),
+        ("gathered rows", "gather_forward_split_backward",
+         lambda: sp.gather_forward_split_backward(
+             torch.zeros(2, 3 if odd else 2), g, 1, [2] * p),
+         agree.format("^$", r"input dim 1 has size 3 on rank")),
+        ("split sizes", "split_forward_gather_backward",
+         lambda: sp.split_forward_gather_backward(
+             torch.zeros(2 * p), g, 0,
+             [1] + [2] * (p - 2) + [3] if odd else [2] * p),
+         agree.format(r"scatter sizes: \[2(, 2)*\] vs \[1, (2, )*3\]",
+                      "^$")),
+        ("sequence lengths", "packed_data_split_forward_gather_backward",
+         lambda: sp.packed_data_split_forward_gather_backward(
+             torch.zeros(6), g, [3, 3] if odd else [4, 2], 0),
+         agree.format(r"scatter sequence lengths: \[4, 2\] vs \[3, 3\]",
+                      "^$")),
+        ("all_to_all_4D lengths", "all_to_all_4D",
+         lambda: sp.all_to_all_4D(torch.zeros(1, 2 * p, p, 2), 1, 2, g,
+                                  seq_lens=[2] * p if not odd else
+                                  [1] + [2] * (p - 2) + [3]),
+         agree.format(r"scatter sizes: \[2(, 2)*\] vs \[1, (2, )*3\]",
+                      "^$")),
+    ]
+    for what, fn, call, pattern in cases:
+        expect_error(area, f"ranks disagree on the {what}", call, ValueError,
+                     rf"^{fn}: .*{pattern}")
+        # The group is intact: an agreeing call works.
+        area.cases += 1
+        out = sp.all_to_all(torch.full((2 * p, 1), float(r)), g, 0, 1)
+        if out.flatten().tolist() != [float(q) for _ in range(2)
+                                      for q in range(p)]:
+            area.fail(f"after {what}", f"got {out.flatten().tolist()}")
+
+
 def area_errors(ctx, area):
     p, g = ctx.world, ctx.group
     x = torch.zeros(2, 3, 4)
@@ -611,12 +670,21 @@ def area_errors(ctx, area):
     if p > 1 and ctx.rank == 0:
         # A rank that never joins: the process group's timeout comes back as
         # a RuntimeError naming the op and the transfer, not as an abort.
+        # With the agreement checks (the default) the timeout comes from
+        # their exchange; opted out, from the transfer itself.
         expect_error(area, "backend error",
                      lambda: sp.all_to_all(torch.zeros(2, 2 * p), ctx.short,
                                            1, 0),
                      RuntimeError,
-                     r"all_to_all: torch-gloo: alltoallv failed: .*[Tt]imed "
-                     r"out")
+                     r"all_to_all: torch-gloo: allgatherHost failed: "
+                     r".*[Tt]imed out")
+        sp.set_check_mode(ctx.short, False)
+        expect_error(area, "backend error without checks",
+                     lambda: sp.all_to_all(torch.zeros(2, 2 * p), ctx.short,
+                                           1, 0),
+                     RuntimeError,
+                     r"all_to_all: torch-gloo: alltoallv failed: "
+                     r".*([Tt]imed out|timeout)")
     expect_error(area, "all_to_all same dims",
                  lambda: sp.all_to_all(x, g, 1, 1),
                  E, r"all_to_all: scatter dim and gather dim are both 1")
@@ -736,18 +804,7 @@ def area_errors(ctx, area):
                  lambda: sp.all_to_all_5D(torch.zeros(1, 2, 3, p, 2), 2, 1, g),
                  E, r"all_to_all_5D: scatter_idx must be 1 or 3")
     if p > 1:
-        # Sizes that only some ranks get wrong: without the check mode the
-        # others would wait in the collective; with it every rank raises.
-        sp.set_check_mode(g, True)
-        mine = torch.zeros(2, 3 if ctx.rank == 0 else 2)
-        expect_error(area, "check mode: ranks disagree",
-                     lambda: sp.gather_forward_split_backward(
-                         mine, g, 1, [2] * p),
-                     E, r"gather_forward_split_backward: .*(rank 0 has 3 "
-                        r"elements in dim 1 but the sizes \[2(, 2)*\] give "
-                        r"it 2|input dim 1 has size 3 on rank 0|check mode: "
-                        r"rank 0 rejected its arguments)")
-        sp.set_check_mode(g, False)
+        disagreements(ctx, area)
     for (ring, uly), ps in ctx.grids.items():
         if ring > 1:
             expect_error(area, f"with_cp gather_size ring={ring}",

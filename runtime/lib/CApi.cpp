@@ -382,24 +382,25 @@ _mlir_ciface_seqpar_rt_exchange_lengths(seqpar_rt_unranked_memref *group,
   return guarded("exchange_lengths", [&]() -> Status {
     Shape gridShape;
     std::vector<int64_t> axes;
-    if (Status st = decodeGroup("exchange_lengths", group, gridShape, axes);
-        !st)
-      return st;
     Runtime *rt = globalRuntime();
     if (!rt)
       return notInitialized("exchange_lengths");
+    if (Status st = decodeGroup("exchange_lengths", group, gridShape, axes);
+        !st)
+      return rt->failCall(st);
     TensorRef t;
     if (Status st =
             decodeTensor("exchange_lengths", "output", out, DType::I64, t);
         !st)
-      return st;
+      return rt->failCall(st);
     int64_t size = 0;
     if (Status st = rt->groupSize(gridShape, axes, size); !st)
-      return {st.code(), "exchange_lengths: " + st.message()};
+      return rt->failCall({st.code(), "exchange_lengths: " + st.message()});
     if (t.rank() != 1 || t.sizes[0] != size)
-      return invalid("exchange_lengths: the output has shape " +
-                     layout::str(t.sizes) + " but the group has " +
-                     std::to_string(size) + " ranks");
+      return rt->failCall(
+          invalid("exchange_lengths: the output has shape " +
+                  layout::str(t.sizes) + " but the group has " +
+                  std::to_string(size) + " ranks"));
     std::vector<int64_t> all;
     if (Status st = rt->exchangeLengths(gridShape, axes, mine, all); !st)
       return st;
@@ -418,19 +419,25 @@ int32_t _mlir_ciface_seqpar_rt_run(seqpar_rt_unranked_memref *in,
   return guarded("run", [&]() -> Status {
     Op desc;
     Runtime *rt = nullptr;
+    // A rank that cannot even read its call still joins the others' first
+    // exchange (Runtime::failCall), so that they fail instead of waiting.
+    auto fail = [&](Status st) {
+      Runtime *live = globalRuntime();
+      return live ? live->failCall(st) : st;
+    };
     if (Status st =
             opCall("run", op, scatter_values, gather_values, length, desc, rt);
         !st)
-      return st;
+      return fail(st);
     const std::string name = opName(desc);
     DType type;
     TensorRef inT, outT;
     if (Status st = decodeDType(name, dtype, type); !st)
-      return st;
+      return fail(st);
     if (Status st = decodeTensor(name, "input", in, type, inT); !st)
-      return st;
+      return fail(st);
     if (Status st = decodeTensor(name, "output", out, type, outT); !st)
-      return st;
+      return fail(st);
     return rt->run(desc, inT, outT);
   });
 }

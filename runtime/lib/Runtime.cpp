@@ -59,8 +59,9 @@ Status Runtime::create(std::shared_ptr<Backend> world,
   out.reset(new Runtime());
   out->world_ = std::move(world);
   out->gridShape_ = std::move(gridShape);
+  // Safe by default: SEQPAR_RT_CHECK=0 opts out.
   const char *env = std::getenv("SEQPAR_RT_CHECK");
-  out->checkMode_ = env && *env && std::strcmp(env, "0") != 0;
+  out->checkMode_ = !(env && std::strcmp(env, "0") == 0);
   return Status::ok();
 }
 
@@ -112,11 +113,8 @@ Status Runtime::group(const std::vector<int64_t> &gridShape,
     return st;
   int64_t me = world_->rank();
   std::vector<int64_t> members = grid.groupMembers(me, axes);
-  bool isWorld = static_cast<int64_t>(members.size()) == world_->size();
-  for (size_t i = 0; isWorld && i < members.size(); ++i)
-    isWorld = members[i] == static_cast<int64_t>(i);
   std::shared_ptr<Backend> comm = world_;
-  if (!isWorld) {
+  if (!isWorldGroup(grid, axes)) {
     std::unique_ptr<Backend> sub;
     // The smallest member names the group; the key orders it by group rank.
     if (Status st = world_->split(members[0], grid.groupRank(me, axes), sub);
@@ -128,6 +126,18 @@ Status Runtime::group(const std::vector<int64_t> &gridShape,
   out = comm.get();
   groups_[key] = std::move(comm);
   return Status::ok();
+}
+
+bool Runtime::isWorldGroup(const layout::Grid &grid,
+                           const std::vector<int64_t> &axes) const {
+  auto it = groups_.find(std::make_pair(grid.shape, axes));
+  if (it != groups_.end())
+    return it->second.get() == world_.get();
+  std::vector<int64_t> members = grid.groupMembers(world_->rank(), axes);
+  bool isWorld = static_cast<int64_t>(members.size()) == world_->size();
+  for (size_t i = 0; isWorld && i < members.size(); ++i)
+    isWorld = members[i] == static_cast<int64_t>(i);
+  return isWorld;
 }
 
 Status Runtime::setGroup(const std::vector<int64_t> &gridShape,
@@ -168,21 +178,6 @@ Status Runtime::groupRank(const std::vector<int64_t> &gridShape,
       !st)
     return st;
   out = grid.groupRank(world_->rank(), axes);
-  return Status::ok();
-}
-
-Status Runtime::exchangeLengths(const std::vector<int64_t> &gridShape,
-                                const std::vector<int64_t> &axes, int64_t mine,
-                                std::vector<int64_t> &all) {
-  Backend *comm = nullptr;
-  if (Status st = group(gridShape, axes, comm); !st)
-    return {st.code(), "exchange_lengths: " + st.message()};
-  if (mine < 0)
-    return invalid("exchange_lengths: the length " + std::to_string(mine) +
-                   " is negative");
-  all.assign(comm->size(), 0);
-  if (Status st = comm->allgatherHost(&mine, sizeof(mine), all.data()); !st)
-    return {st.code(), "exchange_lengths: " + st.message()};
   return Status::ok();
 }
 
@@ -310,10 +305,23 @@ Status Runtime::run(const Op &op, const TensorRef &in, const TensorRef &out) {
   const std::string name = opName(op);
   Prepared p;
   Op filled = withGrid(op);
-  // The communicator first: check mode needs it even when the op is bad.
+  // The group's grid and axes first, without communicating: when the group
+  // is not the world, the ranks agree on them over the world before any
+  // communicator is made (a rank that disagrees would otherwise wait in a
+  // split the others never make).
+  layout::Grid grid;
+  Status local = checkGroup(filled.gridShape, filled.axes, world_->size(), grid);
+  if (!local)
+    local = {local.code(), name + ": " + local.message()};
+  const bool worldGroup = local && isWorldGroup(grid, filled.axes);
+  if (checkMode_ && !worldGroup)
+    if (Status st = agreeOnWorld(filled, &in, local); !st)
+      return st;
+  if (!local)
+    return local;
   if (Status st = group(filled.gridShape, filled.axes, p.comm); !st)
     return {st.code(), name + ": " + st.message()};
-  Status local = validateTensor(name, "input", in);
+  local = validateTensor(name, "input", in);
   if (local)
     local = validateTensor(name, "output", out);
   if (local && in.dtype != out.dtype)
@@ -456,31 +464,59 @@ std::string firstDifference(const Op &a, const Op &b) {
   return d;
 }
 
-} // namespace
+/// The part of `op` that every rank of the world must agree on: what it is
+/// and over which group, without the sizes and lengths, which may differ
+/// between groups.
+std::vector<int64_t> staticWords(const Op &op) {
+  Op shape = op;
+  for (Move *m : {&shape.scatter, &shape.gather}) {
+    m->dist.values.clear();
+    m->dist.length = layout::kDefaultLength;
+  }
+  return layout::encodeOp(shape);
+}
 
-Status Runtime::check(const Op &op, const TensorRef &in, const Status &local,
-                      const Prepared &p) {
-  const std::string name = opName(op);
-  Backend &comm = *p.comm;
-  // The dim whose length legitimately differs between ranks.
-  const int64_t varying = op.kind == OpKind::Split ? -1 : op.gather.dim;
-  const std::vector<int64_t> words = layout::encodeOp(op);
-  int64_t rec[kNumFields];
+/// The words of an exchange_lengths call on a group, in the place of an op's.
+constexpr int64_t kExchangeTag = -1;
+std::vector<int64_t> exchangeWords(const Shape &gridShape,
+                                   const std::vector<int64_t> &axes) {
+  std::vector<int64_t> words = {SEQPAR_DESC_MAGIC, kExchangeTag};
+  std::vector<int64_t> group = layout::encodeGroup(gridShape, axes);
+  words.insert(words.end(), group.begin(), group.end());
+  return words;
+}
+
+/// The name of the call that `words` describe.
+std::string callName(const int64_t *words, int64_t count) {
+  if (count >= 2 && words[1] == kExchangeTag)
+    return "exchange_lengths";
+  layout::Result<Op> op = layout::decodeOp(words, count);
+  return op ? opName(*op) : std::string("an unreadable op");
+}
+
+/// A record with `words`' hash and this rank's verdict; no tensor fields.
+void fillRecord(int64_t *rec, const std::vector<int64_t> &words,
+                const Status &local) {
+  std::fill(rec, rec + kNumFields, int64_t(-3));
   rec[kOk] = local.isOk();
   rec[kOpHash] = hashWords(words);
   rec[kOpWords] = static_cast<int64_t>(words.size());
-  rec[kDType] = static_cast<int64_t>(in.dtype);
-  rec[kRank] = in.rank();
-  for (int i = 0; i < kMaxRank; ++i)
-    rec[kShape + i] = i >= in.rank() ? -2 : i == varying ? -1 : in.sizes[i];
-  rec[kLocal] = varying >= 0 && varying < in.rank() ? in.sizes[varying] : -1;
+}
 
+} // namespace
+
+Status Runtime::agreeOn(const std::string &name,
+                        const std::vector<int64_t> &words, const int64_t *rec,
+                        const Status &local, Backend &comm, bool compareShapes,
+                        std::vector<int64_t> &all) {
   const int64_t P = comm.size();
-  std::vector<int64_t> all(P * kNumFields);
-  if (Status st = comm.allgatherHost(rec, sizeof(rec), all.data()); !st)
-    return {st.code(), name + ": check mode: " + st.message()};
+  all.assign(size_t(P) * kNumFields, 0);
+  if (Status st = comm.allgatherHost(rec, kNumFields * sizeof(int64_t),
+                                     all.data());
+      !st)
+    return {st.code(), name + ": " + st.message()};
   auto mismatch = [&](const std::string &msg) {
-    return Status(StatusCode::Mismatch, name + ": check mode: " + msg);
+    return Status(StatusCode::Mismatch, name + ": " + msg);
   };
   // A rank that rejected its own arguments reports its own error; the others
   // learn that it gave up instead of waiting for it.
@@ -488,7 +524,8 @@ Status Runtime::check(const Op &op, const TensorRef &in, const Status &local,
     return local;
   for (int64_t q = 0; q < P; ++q)
     if (!all[q * kNumFields + kOk])
-      return mismatch("rank " + std::to_string(q) + " rejected its arguments");
+      return mismatch("rank " + std::to_string(q) +
+                      " rejected its arguments (its own error says why)");
   const int64_t *first = all.data();
   // Every rank sees the same records, so every rank takes the same branch
   // (and makes the same second exchange) below.
@@ -499,7 +536,7 @@ Status Runtime::check(const Op &op, const TensorRef &in, const Status &local,
       std::vector<int64_t> lengths(P);
       for (int64_t k = 0; k < P; ++k)
         lengths[k] = all[k * kNumFields + kOpWords];
-      return explainMismatch(op, comm, q, lengths);
+      return explainMismatch(name, words, comm, q, lengths);
     }
     const std::string ranks =
         "ranks 0 and " + std::to_string(q) + " disagree on the ";
@@ -510,42 +547,96 @@ Status Runtime::check(const Op &op, const TensorRef &in, const Status &local,
     if (first[kRank] != other[kRank])
       return mismatch(ranks + "tensor rank: " + std::to_string(first[kRank]) +
                       " vs " + std::to_string(other[kRank]));
-    for (int f = kShape; f < kLocal; ++f)
+    for (int f = kShape; compareShapes && f < kLocal; ++f)
       if (first[f] != other[f])
         return mismatch(ranks + "input shape: " + shapeText(first) + " vs " +
                         shapeText(other));
   }
+  return Status::ok();
+}
+
+Status Runtime::agreeOnWorld(const Op &op, const TensorRef *in,
+                             const Status &local) {
+  std::vector<int64_t> words = staticWords(op), all;
+  int64_t rec[kNumFields];
+  fillRecord(rec, words, local);
+  if (in) {
+    rec[kDType] = static_cast<int64_t>(in->dtype);
+    rec[kRank] = in->rank();
+  }
+  return agreeOn(opName(op), words, rec, local, *world_, false, all);
+}
+
+Status Runtime::failCall(const Status &local) {
+  if (!checkMode_ || local)
+    return local;
+  // Takes part in the first exchange of whatever call the other ranks make
+  // (it is always over the world), so that they learn of this rank's error.
+  int64_t rec[kNumFields];
+  fillRecord(rec, {}, local);
+  std::vector<int64_t> all(size_t(world_->size()) * kNumFields);
+  (void)world_->allgatherHost(rec, sizeof(rec), all.data());
+  return local;
+}
+
+Status Runtime::check(const Op &op, const TensorRef &in, const Status &local,
+                      const Prepared &p) {
+  const std::string name = opName(op);
+  // The group's ranks agree on everything, sizes and shapes included.
+  Backend &comm = p.comm ? *p.comm : *world_;
+  // The dim whose length legitimately differs between ranks.
+  const int64_t varying = op.kind == OpKind::Split ? -1 : op.gather.dim;
+  const std::vector<int64_t> words = layout::encodeOp(op);
+  int64_t rec[kNumFields];
+  fillRecord(rec, words, local);
+  rec[kDType] = static_cast<int64_t>(in.dtype);
+  rec[kRank] = in.rank();
+  for (int i = 0; i < kMaxRank; ++i)
+    rec[kShape + i] = i >= in.rank() ? -2 : i == varying ? -1 : in.sizes[i];
+  rec[kLocal] = varying >= 0 && varying < in.rank() ? in.sizes[varying] : -1;
+  std::vector<int64_t> all;
+  if (Status st = agreeOn(name, words, rec, local, comm, true, all); !st)
+    return st;
   // Every rank now holds the same op; each checks the gathered local
   // lengths against the ones its resolution gives.
+  const int64_t P = comm.size();
   const std::vector<int64_t> &expected = p.res.inLengths;
   for (int64_t q = 0; q < P && !expected.empty(); ++q) {
     int64_t have = all[q * kNumFields + kLocal];
     if (have != expected[q])
-      return mismatch(
-          "rank " + std::to_string(q) + " has " + std::to_string(have) +
-          " elements in dim " + std::to_string(varying) + " but the sizes " +
-          layout::str(expected) + " give it " + std::to_string(expected[q]));
+      return Status(StatusCode::Mismatch,
+                    name + ": rank " + std::to_string(q) + " has " +
+                        std::to_string(have) + " elements in dim " +
+                        std::to_string(varying) + " but the sizes " +
+                        layout::str(expected) + " give it " +
+                        std::to_string(expected[q]));
   }
   return Status::ok();
 }
 
-Status Runtime::explainMismatch(const Op &op, Backend &comm, int64_t peer,
+Status Runtime::explainMismatch(const std::string &name,
+                                const std::vector<int64_t> &words,
+                                Backend &comm, int64_t peer,
                                 const std::vector<int64_t> &lengths) {
-  const std::string name = opName(op);
-  const std::string prefix = name + ": check mode: ranks 0 and " +
-                             std::to_string(peer) + " disagree on ";
+  const std::string prefix =
+      name + ": ranks 0 and " + std::to_string(peer) + " disagree on ";
   int64_t longest = 0;
   for (int64_t n : lengths)
     longest = std::max(longest, n);
-  std::vector<int64_t> mine = layout::encodeOp(op);
+  std::vector<int64_t> mine = words;
   mine.resize(size_t(longest), 0);
   std::vector<int64_t> all(size_t(longest) * lengths.size());
   if (Status st = comm.allgatherHost(mine.data(), longest * 8, all.data()); !st)
-    return {st.code(), name + ": check mode: " + st.message()};
+    return {st.code(), name + ": " + st.message()};
   auto decode = [&](int64_t q) {
     return layout::decodeOp(all.data() + q * longest, lengths[q]);
   };
+  const std::string callA = callName(all.data(), lengths[0]);
+  const std::string callB = callName(all.data() + peer * longest, lengths[peer]);
   layout::Result<Op> a = decode(0), b = decode(peer);
+  // An op against an exchange of lengths (which no op decodes as).
+  if ((!a || !b) && callA != callB)
+    return {StatusCode::Mismatch, prefix + "the call: " + callA + " vs " + callB};
   std::string diff;
   if (a && b)
     diff = firstDifference(*a, *b);
@@ -558,6 +649,50 @@ Status Runtime::explainMismatch(const Op &op, Backend &comm, int64_t peer,
                                             all.begin() + peer * longest +
                                                 lengths[peer]));
   return {StatusCode::Mismatch, prefix + diff};
+}
+
+Status Runtime::exchangeLengths(const std::vector<int64_t> &gridShape,
+                                const std::vector<int64_t> &axes, int64_t mine,
+                                std::vector<int64_t> &all) {
+  const Shape &shape = gridOrDefault(gridShape);
+  layout::Grid grid;
+  Status local = checkGroup(shape, axes, world_->size(), grid);
+  if (!local)
+    local = {local.code(), "exchange_lengths: " + local.message()};
+  if (local && mine < 0)
+    local = invalid("exchange_lengths: the length " + std::to_string(mine) +
+                    " is negative");
+  if (checkMode_) {
+    // One exchange over the world: the ranks agree on the call and its
+    // group, and every rank's length rides along in the record.
+    std::vector<int64_t> words = exchangeWords(shape, axes), records;
+    int64_t rec[kNumFields];
+    fillRecord(rec, words, local);
+    rec[kLocal] = mine;
+    if (Status st = agreeOn("exchange_lengths", words, rec, local, *world_,
+                            false, records);
+        !st)
+      return st;
+    all.clear();
+    for (int64_t q : grid.groupMembers(world_->rank(), axes))
+      all.push_back(records[q * kNumFields + kLocal]);
+    return Status::ok();
+  }
+  if (!local)
+    return local;
+  Backend *comm = nullptr;
+  if (Status st = group(shape, axes, comm); !st)
+    return {st.code(), "exchange_lengths: " + st.message()};
+  all.assign(comm->size(), 0);
+  if (Status st = comm->allgatherHost(&mine, sizeof(mine), all.data()); !st)
+    return {st.code(), "exchange_lengths: " + st.message()};
+  // Every rank sees every length: a negative one is every rank's error.
+  for (size_t q = 0; q < all.size(); ++q)
+    if (all[q] < 0)
+      return invalid("exchange_lengths: rank " + std::to_string(q) +
+                     " of the group passed the negative length " +
+                     std::to_string(all[q]));
+  return Status::ok();
 }
 
 //===----------------------------------------------------------------------===//

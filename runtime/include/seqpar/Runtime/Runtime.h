@@ -111,12 +111,24 @@ public:
     return groupRank({}, axes, out);
   }
 
-  /// Check mode: before each op, every rank of the group gathers a small
-  /// fixed-size record (a hash of the encoded op, the element type, the
-  /// input shape), so that ranks that disagree all get a Mismatch error
-  /// naming the field and both values instead of a hang or wrong data.
+  /// Agreement checks, on by default (SEQPAR_RT_CHECK=0 in the environment
+  /// at creation, or setCheckMode(false), turns them off for speed): before
+  /// each collective the ranks gather a small fixed-size record (this rank's
+  /// verdict on its arguments, a hash of the encoded op, the element type,
+  /// the input shape and its own length), first over the world when the
+  /// group is not the world (what the op is and over which axes) and then
+  /// over the group (sizes, lengths, shapes), so that ranks that disagree on
+  /// anything that decides the data movement, or a rank that rejects its
+  /// arguments, give every rank an error naming the field and both values
+  /// instead of a hang or wrong data.
   void setCheckMode(bool on) { checkMode_ = on; }
   bool checkMode() const { return checkMode_; }
+
+  /// For an entry point that failed before reaching run or exchangeLengths
+  /// (a descriptor it could not decode): takes part in the first exchange
+  /// of the call the other ranks make, so that they get an error instead of
+  /// waiting; returns `local`. A no-op when checks are off or `local` is OK.
+  Status failCall(const Status &local);
 
   /// Gathers every rank's `mine` (e.g. its gather-dim length) in group rank
   /// order. Done once; the result feeds an all-to-all and its adjoint.
@@ -157,8 +169,16 @@ private:
                  Prepared &out);
   Status check(const Op &op, const TensorRef &in, const Status &local,
                const Prepared &p);
-  Status explainMismatch(const Op &op, Backend &comm, int64_t peer,
-                         const std::vector<int64_t> &lengths);
+  Status agreeOnWorld(const Op &op, const TensorRef *in, const Status &local);
+  Status agreeOn(const std::string &name, const std::vector<int64_t> &words,
+                 const int64_t *record, const Status &local, Backend &comm,
+                 bool compareShapes, std::vector<int64_t> &all);
+  Status explainMismatch(const std::string &name,
+                         const std::vector<int64_t> &words, Backend &comm,
+                         int64_t peer, const std::vector<int64_t> &lengths);
+  /// Whether the group of `axes` is the world in rank order.
+  bool isWorldGroup(const layout::Grid &grid,
+                    const std::vector<int64_t> &axes) const;
   Status runAllToAll(const Prepared &p, const TensorRef &in,
                      const TensorRef &out);
   Status runSplit(const Prepared &p, const TensorRef &in, const TensorRef &out);
@@ -174,7 +194,7 @@ private:
   std::map<std::pair<std::vector<int64_t>, std::vector<int64_t>>,
            std::shared_ptr<Backend>>
       groups_;
-  bool checkMode_ = false;
+  bool checkMode_ = true;
   void *staging_ = nullptr;
   int64_t stagingBytes_ = 0;
 };

@@ -1,0 +1,65 @@
+// Ranks that disagree about a call, in the default mode: every rank prints
+// an error that names the disagreement and the values on both sides, and
+// exits with status 1; none waits in the collective and none gets data.
+// The last rank passes other scatter lengths than the others (on 2 and on
+// 3 ranks); mpirun is told not to end the job at the first failing rank, so
+// that each rank's own message can be checked (it then exits with 0 itself;
+// runtime_errors.mlir checks the exit status of a failing call).
+// RUN: split-file %s %t.dir
+// RUN: seqpar-opt %t.dir/np2.mlir --seqpar-to-llvm -o %t.np2
+// RUN: %mpirun 2 --mca orte_abort_on_non_zero_status 0 --tag-output \
+// RUN:     mlir-runner %t.np2 -e main -entry-point-result=void \
+// RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
+// RUN:     2>&1 | FileCheck %s --check-prefix=NP2
+// RUN: seqpar-opt %t.dir/np3.mlir --seqpar-to-llvm -o %t.np3
+// RUN: %mpirun 3 --mca orte_abort_on_non_zero_status 0 --tag-output \
+// RUN:     mlir-runner %t.np3 -e main -entry-point-result=void \
+// RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
+// RUN:     2>&1 | FileCheck %s --check-prefix=NP3
+
+// NP2-DAG: [1,0]<stderr>:all_to_all: ranks 0 and 1 disagree on the scatter sizes: [2, 2] vs [1, 3]
+// NP2-DAG: [1,1]<stderr>:all_to_all: ranks 0 and 1 disagree on the scatter sizes: [2, 2] vs [1, 3]
+// NP2-NOT: <stdout>
+
+// NP3-DAG: [1,0]<stderr>:all_to_all: ranks 0 and 2 disagree on the scatter sizes: [2, 2, 2] vs [1, 2, 3]
+// NP3-DAG: [1,1]<stderr>:all_to_all: ranks 0 and 2 disagree on the scatter sizes: [2, 2, 2] vs [1, 2, 3]
+// NP3-DAG: [1,2]<stderr>:all_to_all: ranks 0 and 2 disagree on the scatter sizes: [2, 2, 2] vs [1, 2, 3]
+// NP3-NOT: <stdout>
+
+//--- np2.mlir
+seqpar.grid @g(axes = ["u" = 2])
+func.func private @printMemrefF32(memref<*xf32>)
+func.func @main() {
+  %x = arith.constant dense<1.0> : tensor<2x4xf32>
+  %good = arith.constant dense<[2, 2]> : tensor<2xi64>
+  %bad = arith.constant dense<[1, 3]> : tensor<2xi64>
+  %r = seqpar.group_rank on @g["u"]
+  %c1 = arith.constant 1 : index
+  %last = arith.cmpi eq, %r, %c1 : index
+  %lens = arith.select %last, %bad, %good : tensor<2xi64>
+  %y = seqpar.all_to_all %x on @g["u"] scatter 1 gather 0
+      scatter_lengths(%lens : tensor<2xi64>) : tensor<2x4xf32> -> tensor<4x?xf32>
+  %m = bufferization.to_buffer %y : tensor<4x?xf32> to memref<4x?xf32>
+  %u = memref.cast %m : memref<4x?xf32> to memref<*xf32>
+  func.call @printMemrefF32(%u) : (memref<*xf32>) -> ()
+  return
+}
+
+//--- np3.mlir
+seqpar.grid @g(axes = ["u" = 3])
+func.func private @printMemrefF32(memref<*xf32>)
+func.func @main() {
+  %x = arith.constant dense<1.0> : tensor<2x6xf32>
+  %good = arith.constant dense<[2, 2, 2]> : tensor<3xi64>
+  %bad = arith.constant dense<[1, 2, 3]> : tensor<3xi64>
+  %r = seqpar.group_rank on @g["u"]
+  %c2 = arith.constant 2 : index
+  %last = arith.cmpi eq, %r, %c2 : index
+  %lens = arith.select %last, %bad, %good : tensor<3xi64>
+  %y = seqpar.all_to_all %x on @g["u"] scatter 1 gather 0
+      scatter_lengths(%lens : tensor<3xi64>) : tensor<2x6xf32> -> tensor<6x?xf32>
+  %m = bufferization.to_buffer %y : tensor<6x?xf32> to memref<6x?xf32>
+  %u = memref.cast %m : memref<6x?xf32> to memref<*xf32>
+  func.call @printMemrefF32(%u) : (memref<*xf32>) -> ()
+  return
+}
