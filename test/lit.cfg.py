@@ -9,9 +9,16 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.seqpar_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Install"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Install",
+                   "Fuzz"]
 
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
+# A sanitizer build: mlir-runner (not instrumented) loads the instrumented
+# runtime, so the sanitizer runtimes go first; MPI's own allocations are not
+# our leaks.
+if config.sanitizer_preload:
+    config.environment["LD_PRELOAD"] = config.sanitizer_preload
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
 llvm_config.use_default_substitutions()
 
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))

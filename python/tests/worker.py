@@ -676,14 +676,17 @@ def area_errors(ctx, area):
                      lambda: sp.all_to_all(torch.zeros(2, 2 * p), ctx.short,
                                            1, 0),
                      RuntimeError,
-                     r"all_to_all: torch-gloo: allgatherHost failed: "
+                     r"all_to_all: the agreement check's exchange \(group of "
+                     rf"{p} ranks\): torch-gloo: allgatherHost failed: "
                      r".*[Tt]imed out")
         sp.set_check_mode(ctx.short, False)
         expect_error(area, "backend error without checks",
                      lambda: sp.all_to_all(torch.zeros(2, 2 * p), ctx.short,
                                            1, 0),
                      RuntimeError,
-                     r"all_to_all: torch-gloo: alltoallv failed: "
+                     rf"all_to_all \(scatter dim 1, gather dim 0, f32 "
+                     rf"\[2, {2 * p}\] -> \[{2 * p}, 2\], group rank 0 of "
+                     rf"{p}\): the exchange: torch-gloo: alltoallv failed: "
                      r".*([Tt]imed out|timeout)")
     expect_error(area, "all_to_all same dims",
                  lambda: sp.all_to_all(x, g, 1, 1),

@@ -514,7 +514,8 @@ Status Runtime::agreeOn(const std::string &name,
   if (Status st = comm.allgatherHost(rec, kNumFields * sizeof(int64_t),
                                      all.data());
       !st)
-    return {st.code(), name + ": " + st.message()};
+    return {st.code(), name + ": the agreement check's exchange (group of " +
+                           std::to_string(P) + " ranks): " + st.message()};
   auto mismatch = [&](const std::string &msg) {
     return Status(StatusCode::Mismatch, name + ": " + msg);
   };
@@ -699,6 +700,28 @@ Status Runtime::exchangeLengths(const std::vector<int64_t> &gridShape,
 // The collectives
 //===----------------------------------------------------------------------===//
 
+namespace {
+
+/// A transport failure named with the call it broke: the op, its dims, the
+/// element type and shapes, and this rank's place in the group.
+Status transferError(const layout::Resolved &res, DType type,
+                     const char *what, const Status &st) {
+  std::string dims;
+  if (res.op.kind != OpKind::Gather)
+    dims += "scatter dim " + std::to_string(res.op.scatter.dim);
+  if (res.op.kind != OpKind::Split)
+    dims += std::string(dims.empty() ? "" : ", ") + "gather dim " +
+            std::to_string(res.op.gather.dim);
+  return {st.code(), res.name + " (" + dims + ", " + dtypeName(type) + " " +
+                         layout::str(res.inShape) + " -> " +
+                         layout::str(res.outShape) + ", group rank " +
+                         std::to_string(res.groupRank) + " of " +
+                         std::to_string(res.groupSize) + "): " + what + ": " +
+                         st.message()};
+}
+
+} // namespace
+
 Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
                             const TensorRef &out) {
   const layout::Resolved &res = p.res;
@@ -761,7 +784,7 @@ Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
     if (Status st = comm.alltoallv(sendPtr.data(), sendBytes.data(),
                                    recvPtr.data(), recvBytes.data());
         !st)
-      return {st.code(), res.name + ": " + st.message()};
+      return transferError(res, in.dtype, "the exchange", st);
   if (Status st = comm.copy(unpack, in.dtype, {}); !st)
     return {st.code(), res.name + ": " + st.message()};
   return Status::ok();
@@ -856,7 +879,7 @@ Status Runtime::runGather(const Prepared &p, const TensorRef &in,
     if (Status st = comm.allgatherv(sendPtr, sendBytes, recvPtr.data(),
                                     recvBytes.data());
         !st)
-      return {st.code(), res.name + ": " + st.message()};
+      return transferError(res, in.dtype, "the exchange", st);
   if (Status st = comm.copy(unpack, in.dtype, {}); !st)
     return {st.code(), res.name + ": " + st.message()};
   return Status::ok();

@@ -1,0 +1,6 @@
+seqpar.grid @g(axes = ["a" = 4])
+func.func @scatter_dim_range(%x: tensor<8x8xf32>) {
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 2 gather 0
+      : tensor<8x8xf32> -> tensor<8x8xf32>
+  return
+}

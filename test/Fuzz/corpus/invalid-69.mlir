@@ -1,0 +1,1 @@
+seqpar.grid @g(axes = [ring = 2])
