@@ -25,6 +25,27 @@
 // NP3-DAG: [1,1]<stderr>:all_to_all: ranks 0 and 2 disagree on the scatter sizes: [2, 2, 2] vs [1, 2, 3]
 // NP3-DAG: [1,2]<stderr>:all_to_all: ranks 0 and 2 disagree on the scatter sizes: [2, 2, 2] vs [1, 2, 3]
 // NP3-NOT: <stdout>
+//
+// The last rank splits where the others all-to-all (scf.if on its rank).
+// RUN: seqpar-opt %t.dir/op2.mlir --seqpar-to-llvm -o %t.op2
+// RUN: %mpirun 2 --mca orte_abort_on_non_zero_status 0 --tag-output \
+// RUN:     mlir-runner %t.op2 -e main -entry-point-result=void \
+// RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
+// RUN:     2>&1 | FileCheck %s --check-prefix=OP2
+// RUN: seqpar-opt %t.dir/op3.mlir --seqpar-to-llvm -o %t.op3
+// RUN: %mpirun 3 --mca orte_abort_on_non_zero_status 0 --tag-output \
+// RUN:     mlir-runner %t.op3 -e main -entry-point-result=void \
+// RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
+// RUN:     2>&1 | FileCheck %s --check-prefix=OP3
+
+// OP2-DAG: [1,0]<stderr>:all_to_all: ranks 0 and 1 disagree on the op: all_to_all vs split
+// OP2-DAG: [1,1]<stderr>:split: ranks 0 and 1 disagree on the op: all_to_all vs split
+// OP2-NOT: <stdout>
+
+// OP3-DAG: [1,0]<stderr>:all_to_all: ranks 0 and 2 disagree on the op: all_to_all vs split
+// OP3-DAG: [1,1]<stderr>:all_to_all: ranks 0 and 2 disagree on the op: all_to_all vs split
+// OP3-DAG: [1,2]<stderr>:split: ranks 0 and 2 disagree on the op: all_to_all vs split
+// OP3-NOT: <stdout>
 
 //--- np2.mlir
 seqpar.grid @g(axes = ["u" = 2])
@@ -61,5 +82,51 @@ func.func @main() {
   %m = bufferization.to_buffer %y : tensor<6x?xf32> to memref<6x?xf32>
   %u = memref.cast %m : memref<6x?xf32> to memref<*xf32>
   func.call @printMemrefF32(%u) : (memref<*xf32>) -> ()
+  return
+}
+
+//--- op2.mlir
+seqpar.grid @g(axes = ["u" = 2])
+func.func private @printMemrefF32(memref<*xf32>)
+func.func @main() {
+  %x = arith.constant dense<1.0> : tensor<4x4xf32>
+  %r = seqpar.group_rank on @g["u"]
+  %c = arith.constant 1 : index
+  %last = arith.cmpi eq, %r, %c : index
+  scf.if %last {
+    %y = seqpar.split %x on @g["u"] dim 0 : tensor<4x4xf32> -> tensor<2x4xf32>
+    %m = bufferization.to_buffer %y : tensor<2x4xf32> to memref<2x4xf32>
+    %u = memref.cast %m : memref<2x4xf32> to memref<*xf32>
+    func.call @printMemrefF32(%u) : (memref<*xf32>) -> ()
+  } else {
+    %y = seqpar.all_to_all %x on @g["u"] scatter 0 gather 1
+        : tensor<4x4xf32> -> tensor<2x8xf32>
+    %m = bufferization.to_buffer %y : tensor<2x8xf32> to memref<2x8xf32>
+    %u = memref.cast %m : memref<2x8xf32> to memref<*xf32>
+    func.call @printMemrefF32(%u) : (memref<*xf32>) -> ()
+  }
+  return
+}
+
+//--- op3.mlir
+seqpar.grid @g(axes = ["u" = 3])
+func.func private @printMemrefF32(memref<*xf32>)
+func.func @main() {
+  %x = arith.constant dense<1.0> : tensor<6x6xf32>
+  %r = seqpar.group_rank on @g["u"]
+  %c = arith.constant 2 : index
+  %last = arith.cmpi eq, %r, %c : index
+  scf.if %last {
+    %y = seqpar.split %x on @g["u"] dim 0 : tensor<6x6xf32> -> tensor<2x6xf32>
+    %m = bufferization.to_buffer %y : tensor<2x6xf32> to memref<2x6xf32>
+    %u = memref.cast %m : memref<2x6xf32> to memref<*xf32>
+    func.call @printMemrefF32(%u) : (memref<*xf32>) -> ()
+  } else {
+    %y = seqpar.all_to_all %x on @g["u"] scatter 0 gather 1
+        : tensor<6x6xf32> -> tensor<2x18xf32>
+    %m = bufferization.to_buffer %y : tensor<2x18xf32> to memref<2x18xf32>
+    %u = memref.cast %m : memref<2x18xf32> to memref<*xf32>
+    func.call @printMemrefF32(%u) : (memref<*xf32>) -> ()
+  }
   return
 }

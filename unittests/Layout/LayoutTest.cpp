@@ -905,10 +905,12 @@ TEST(Descriptor, MutatedDescriptorsNeverCrash) {
     Result<Resolved> res = resolve(*back, in, rng() % 5);
     Result<Shape> shape = inferShape(*back, in);
     resolvedOk += static_cast<bool>(res);
-    if (!res)
+    if (!res) {
       EXPECT_FALSE(res.error().empty());
-    if (!shape)
+    }
+    if (!shape) {
       EXPECT_FALSE(shape.error().empty());
+    }
   }
   // The mutations leave many descriptors valid, and some resolve.
   EXPECT_GT(decoded, 1000);
