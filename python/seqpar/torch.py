@@ -6,8 +6,9 @@ all-to-alls of VILA/USP). Each is one op of the seqpar runtime, executed in
 C++ on the ``torch.distributed`` process group given (Gloo on CPU, NCCL on
 GPU): sizes come from seqpar's Layout library, the input's strides go
 straight into the runtime's pack, there is at most one pack and one unpack
-per collective and no padding, barrier or host synchronisation. Autograd is
-the runtime's adjoint of each op (itself differentiable).
+per collective and no padding or barrier; the ranks first check that they
+agree on the call (see set_check_mode). Autograd is the runtime's adjoint of
+each op (itself differentiable).
 
 Differences from the seeds:
 
