@@ -342,12 +342,25 @@ static Status opCall(const char *what, seqpar_rt_unranked_memref *op,
   return rt ? Status::ok() : notInitialized(opName(desc));
 }
 
+/// Whether this thread's last failure was a local query's that the other
+/// ranks have not learned of (see seqpar_rt_share_failure).
+static thread_local bool unsharedFailure = false;
+
+void seqpar_rt_share_failure(void) {
+  Runtime *rt = globalRuntime();
+  if (!unsharedFailure || !rt)
+    return;
+  unsharedFailure = false;
+  (void)rt->failCall({StatusCode::InvalidArgument, lastError});
+}
+
 int32_t _mlir_ciface_seqpar_rt_output_shape(
     seqpar_rt_unranked_memref *in, seqpar_rt_unranked_memref *op,
     seqpar_rt_unranked_memref *scatter_values,
     seqpar_rt_unranked_memref *gather_values, int64_t length,
     seqpar_rt_unranked_memref *out_shape) {
-  return guarded("output_shape", [&]() -> Status {
+  unsharedFailure = false;
+  int32_t code = guarded("output_shape", [&]() -> Status {
     Op desc;
     Runtime *rt = nullptr;
     if (Status st = opCall("output_shape", op, scatter_values, gather_values,
@@ -373,12 +386,15 @@ int32_t _mlir_ciface_seqpar_rt_output_shape(
       static_cast<int64_t *>(outT.data)[i * outT.strides[0]] = shape[i];
     return Status::ok();
   });
+  unsharedFailure = code != SEQPAR_RT_OK;
+  return code;
 }
 
 int32_t
 _mlir_ciface_seqpar_rt_exchange_lengths(seqpar_rt_unranked_memref *group,
                                         int64_t mine,
                                         seqpar_rt_unranked_memref *out) {
+  unsharedFailure = false;
   return guarded("exchange_lengths", [&]() -> Status {
     Shape gridShape;
     std::vector<int64_t> axes;
@@ -416,6 +432,7 @@ int32_t _mlir_ciface_seqpar_rt_run(seqpar_rt_unranked_memref *in,
                                    seqpar_rt_unranked_memref *scatter_values,
                                    seqpar_rt_unranked_memref *gather_values,
                                    int64_t length) {
+  unsharedFailure = false; // A run takes part in the exchange, or fails it.
   return guarded("run", [&]() -> Status {
     Op desc;
     Runtime *rt = nullptr;

@@ -233,18 +233,21 @@ func::FuncOp RuntimeLoweringState::Impl::checkFunction(ModuleOp module) {
   return *check;
 }
 
-/// __seqpar_rt_check(%failed: i1): on failure, writes the runtime's last
-/// error to stderr and exits with status 1 (mpirun then stops the other
-/// ranks).
+/// __seqpar_rt_check(%failed: i1): on failure, lets the other ranks learn
+/// of a failed local query (seqpar_rt_share_failure: they then fail in their
+/// next collective instead of waiting), writes the runtime's last error to
+/// stderr and exits with status 1.
 FailureOr<func::FuncOp>
 RuntimeLoweringState::Impl::buildCheckFunction(ModuleOp module) {
+  func::FuncOp share =
+      callee(module, "seqpar_rt_share_failure", {}, {}, false);
   func::FuncOp lastError =
       callee(module, "seqpar_rt_last_error", {}, {ptrType}, false);
   func::FuncOp fputs =
       callee(module, "fputs", {ptrType, ptrType}, {i32}, false);
   func::FuncOp fputc = callee(module, "fputc", {i32, ptrType}, {i32}, false);
   func::FuncOp exitFn = callee(module, "exit", {i32}, {}, false);
-  if (!lastError || !fputs || !fputc || !exitFn)
+  if (!share || !lastError || !fputs || !fputc || !exitFn)
     return failure();
   // C's `FILE *stderr`, a global of the C library.
   SymbolTable &symbolTable = symbolTables.getSymbolTable(module);
@@ -270,6 +273,7 @@ RuntimeLoweringState::Impl::buildCheckFunction(ModuleOp module) {
   auto ifOp = scf::IfOp::create(b, loc, entry->getArgument(0),
                                 /*withElseRegion=*/false);
   b.setInsertionPointToStart(ifOp.thenBlock());
+  func::CallOp::create(b, loc, share);
   Value msg = func::CallOp::create(b, loc, lastError).getResult(0);
   Value address = LLVM::AddressOfOp::create(b, loc, stderrGlobal);
   Value file = LLVM::LoadOp::create(b, loc, ptrType, address);

@@ -114,9 +114,15 @@ _mlir_ciface_seqpar_rt_init(seqpar_rt_unranked_memref *axis_sizes);
 SEQPAR_RT_EXPORT int32_t seqpar_rt_finalize(void);
 /// 1 when initialized (or a runtime was installed), else 0.
 SEQPAR_RT_EXPORT int32_t seqpar_rt_is_initialized(void);
-/// Turns check mode on (1) or off (0); see Runtime::setCheckMode. The
-/// environment variable SEQPAR_RT_CHECK=1 turns it on at init.
+/// Turns the agreement checks on (1) or off (0); see Runtime::setCheckMode.
+/// They are on by default; SEQPAR_RT_CHECK=0 turns them off at init.
 SEQPAR_RT_EXPORT int32_t seqpar_rt_set_check_mode(int32_t on);
+/// For a program that stops at a failed call: when that call was a local
+/// query (seqpar_rt_output_shape) whose failure the other ranks have not
+/// learned, joins the exchange of the collective they are about to run, so
+/// that they fail with an error instead of waiting; otherwise does nothing.
+/// Lowered IR calls it before printing the error and exiting.
+SEQPAR_RT_EXPORT void seqpar_rt_share_failure(void);
 /// Waits until the queued work of every op has finished: a no-op on MPI;
 /// with NCCL, outputs are ready for other streams and the host afterwards.
 SEQPAR_RT_EXPORT int32_t seqpar_rt_synchronize(void);
