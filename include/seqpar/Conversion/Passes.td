@@ -49,8 +49,11 @@ def ConvertSeqParToRuntime : Pass<"seqpar-to-runtime", "mlir::ModuleOp"> {
     Runtime entry points are declared as private `func.func`s with
     `llvm.emit_c_interface`. Every status is checked by
     `__seqpar_rt_check`, a private function added to the module: on a
-    failure it writes the runtime's last error (which names the op, the dims
-    and the sizes) to stderr and calls `exit(1)`, so that `mpirun` stops the job.
+    failure it calls `seqpar_rt_share_failure` (a failed local query, such
+    as an output shape, then reaches the other ranks, which fail in their
+    next collective instead of waiting), writes the runtime's last error
+    (which names the op, the dims and the sizes) to stderr and calls
+    `exit(1)`.
 
     When `init-function` names a function of the module that has a body,
     `seqpar_rt_init` is called at its entry with the shape of the grid of the
