@@ -218,7 +218,8 @@ def rank_main(args):
         gives seqpar's result bit for bit."""
         want = paths["seqpar"]()
         for name, fn in paths.items():
-            if fn is not None and not torch.equal(fn(), want):
+            if name != "seqpar" and fn is not None and \
+                    not torch.equal(fn(), want):
                 raise SystemExit(f"{op} {case} {direction}: {name} and "
                                  f"seqpar differ")
         # The transport alone: all_to_all_single of about the input's bytes

@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BenchUtil.h"
 #include "seqpar/Runtime/Copy.h"
 #include "seqpar/Runtime/Runtime.h"
 
@@ -34,6 +35,7 @@
 #include <vector>
 
 using namespace seqpar::rt;
+using namespace seqpar::rt::bench;
 
 namespace {
 
@@ -41,45 +43,6 @@ constexpr int64_t kD = 128, kElem = 2;
 
 // The seed path's piece sizes come from the split rule too.
 using seqpar::layout::splitSize;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2]
-                      : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
-/// Times one call of `fn` across ranks: the slowest rank's wall time.
-double timeOnce(const std::function<void()> &fn) {
-  MPI_Barrier(MPI_COMM_WORLD);
-  double t0 = MPI_Wtime();
-  fn();
-  double t = MPI_Wtime() - t0, worst = 0;
-  MPI_Allreduce(&t, &worst, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  return worst;
-}
-
-/// Medians of `reps` rounds that each call every method once, after one
-/// warm-up round: interleaving spreads any load on the machine evenly over
-/// the methods.
-std::vector<double> timeRounds(int reps,
-                               const std::vector<std::function<void()>> &fns) {
-  std::vector<std::vector<double>> times(fns.size());
-  for (int i = 0; i <= reps; ++i)
-    for (size_t m = 0; m < fns.size(); ++m) {
-      double t = timeOnce(fns[m]);
-      if (i > 0)
-        times[m].push_back(t);
-    }
-  std::vector<double> medians;
-  for (auto &t : times)
-    medians.push_back(median(t));
-  return medians;
-}
-
-void fail(const char *what, const std::string &msg) {
-  std::fprintf(stderr, "%s: %s\n", what, msg.c_str());
-  MPI_Abort(MPI_COMM_WORLD, 1);
-}
 
 } // namespace
 

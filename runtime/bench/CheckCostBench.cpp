@@ -1,4 +1,4 @@
-//===- CheckCostBench.cpp - What the default agreement checks cost ---------===//
+//===- CheckCostBench.cpp - What the default agreement checks cost --------===//
 //
 // Run under mpirun (2 or 4 ranks). The Ulysses all-to-all
 // [S/P, H, D] -> [S, H/P, D] (bf16, H = 32, D = 128) at about 64 KiB, 1 MiB
@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BenchUtil.h"
 #include "seqpar/Runtime/Runtime.h"
 
 #include <mpi.h>
@@ -20,21 +21,11 @@
 #include <vector>
 
 using namespace seqpar::rt;
+using namespace seqpar::rt::bench;
 
 namespace {
 
 constexpr int64_t kH = 32, kD = 128, kElem = 2;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2]
-                      : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
-void fail(const char *what, const std::string &msg) {
-  std::fprintf(stderr, "%s: %s\n", what, msg.c_str());
-  MPI_Abort(MPI_COMM_WORLD, 1);
-}
 
 } // namespace
 
@@ -67,20 +58,15 @@ int main(int argc, char **argv) {
     TensorRef inT = denseTensor(in.data(), DType::BF16, {rows, kH, kD});
     TensorRef outT = denseTensor(out.data(), DType::BF16, {S, kH / P, kD});
     const int reps = kib <= 1024 ? 401 : 41;
-    std::vector<double> on, off;
-    for (int i = 0; i <= reps; ++i)
-      for (bool check : {true, false}) {
+    auto run = [&](bool check) {
+      return [&rt, &op, &inT, &outT, check] {
         rt->setCheckMode(check);
-        MPI_Barrier(MPI_COMM_WORLD);
-        double t0 = MPI_Wtime();
         if (Status st = rt->run(op, inT, outT); !st)
           fail("run", st.message());
-        double t = MPI_Wtime() - t0, worst = 0;
-        MPI_Allreduce(&t, &worst, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-        if (i > 0)
-          (check ? on : off).push_back(worst);
-      }
-    double tOn = median(on), tOff = median(off);
+      };
+    };
+    std::vector<double> t = timeRounds(reps, {run(true), run(false)});
+    double tOn = t[0], tOff = t[1];
     if (r == 0)
       std::printf("| %d | %lld KiB | %.4f | %.4f | %+.1f%% |\n", P,
                   static_cast<long long>(in.size() >> 10), tOn * 1e3,
