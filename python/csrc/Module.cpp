@@ -117,92 +117,81 @@ PYBIND11_MODULE(_C, m) {
   // seqpar/torch.py call them and then the op.
   m.def(
       "all_to_all",
-      [](int64_t scatterDim,
-         int64_t gatherDim, std::vector<int64_t> scatterSizes,
-         std::vector<int64_t> gatherSizes, int64_t gatherSize,
-         const std::string &fn) {
+      [](int64_t scatterDim, int64_t gatherDim,
+         std::vector<int64_t> scatterSizes, std::vector<int64_t> gatherSizes,
+         int64_t gatherSize, const std::string &fn) {
         return describe(rt::allToAllOp(kAxes, scatterDim, gatherDim,
-                                  std::move(scatterSizes),
-                                  std::move(gatherSizes), gatherSize),
-                   rt::GradScale::None);
+                                       std::move(scatterSizes),
+                                       std::move(gatherSizes), gatherSize),
+                        rt::GradScale::None);
       },
-      py::arg("scatter_dim"),
-      py::arg("gather_dim"), py::arg("scatter_sizes"), py::arg("gather_sizes"),
-      py::arg("gather_size"), py::arg("fn"),
+      py::arg("scatter_dim"), py::arg("gather_dim"), py::arg("scatter_sizes"),
+      py::arg("gather_sizes"), py::arg("gather_size"), py::arg("fn"),
       "All-to-all: scatter `scatter_dim` by `scatter_sizes` (empty: the split "
       "rule), gather `gather_dim` by `gather_sizes` (empty: the split rule of "
       "`gather_size`, -1: input size times P).");
 
   m.def(
       "split",
-      [](int64_t dim,
-         std::vector<int64_t> sizes, const py::object &scale,
+      [](int64_t dim, std::vector<int64_t> sizes, const py::object &scale,
          const std::string &fn) {
         return describe(rt::splitOp(kAxes, dim, std::move(sizes)),
-                   toScale(scale, fn));
+                        toScale(scale, fn));
       },
-      py::arg("dim"), py::arg("sizes"),
-      py::arg("grad_scale"), py::arg("fn"),
+      py::arg("dim"), py::arg("sizes"), py::arg("grad_scale"), py::arg("fn"),
       "Keeps this rank's piece of `dim` (sizes, empty: the split rule); the "
       "backward gathers and scales.");
 
   m.def(
       "gather",
-      [](int64_t dim,
-         std::vector<int64_t> sizes, const py::object &scale,
+      [](int64_t dim, std::vector<int64_t> sizes, const py::object &scale,
          const std::string &fn) {
         return describe(rt::gatherOp(kAxes, dim, std::move(sizes)),
-                   toScale(scale, fn));
+                        toScale(scale, fn));
       },
-      py::arg("dim"), py::arg("sizes"),
-      py::arg("grad_scale"), py::arg("fn"),
+      py::arg("dim"), py::arg("sizes"), py::arg("grad_scale"), py::arg("fn"),
       "Concatenates every rank's piece along `dim` (sizes, empty: equal "
       "pieces); the backward splits and scales.");
 
   m.def(
       "zigzag_split",
-      [](int64_t dim,
-         const py::object &scale, const std::string &fn) {
+      [](int64_t dim, const py::object &scale, const std::string &fn) {
         return describe(rt::zigzagSplitOp(kAxes, dim), toScale(scale, fn));
       },
-      py::arg("dim"), py::arg("grad_scale"),
-      py::arg("fn"), "Keeps chunks r and 2P-1-r of 2P equal chunks of `dim`.");
+      py::arg("dim"), py::arg("grad_scale"), py::arg("fn"),
+      "Keeps chunks r and 2P-1-r of 2P equal chunks of `dim`.");
 
   m.def(
       "zigzag_gather",
-      [](int64_t dim,
-         const py::object &scale, int64_t globalSize, const std::string &fn) {
+      [](int64_t dim, const py::object &scale, int64_t globalSize,
+         const std::string &fn) {
         return describe(rt::zigzagGatherOp(kAxes, dim, globalSize),
-                   toScale(scale, fn));
+                        toScale(scale, fn));
       },
-      py::arg("dim"), py::arg("grad_scale"),
-      py::arg("global_size"), py::arg("fn"),
+      py::arg("dim"), py::arg("grad_scale"), py::arg("global_size"),
+      py::arg("fn"),
       "Inverse of zigzag_split: every rank's two chunks back in order "
       "(global_size: the gathered length, -1: local length times P).");
 
   m.def(
       "packed_split",
-      [](int64_t dim,
-         std::vector<int64_t> seqLens, const py::object &scale,
+      [](int64_t dim, std::vector<int64_t> seqLens, const py::object &scale,
          const std::string &fn) {
         return describe(rt::packedSplitOp(kAxes, dim, std::move(seqLens)),
-                   toScale(scale, fn));
+                        toScale(scale, fn));
       },
-      py::arg("dim"), py::arg("seq_lens"),
-      py::arg("grad_scale"), py::arg("fn"),
+      py::arg("dim"), py::arg("seq_lens"), py::arg("grad_scale"), py::arg("fn"),
       "Splits every packed sequence by the split rule; keeps this rank's "
       "pieces in sequence order.");
 
   m.def(
       "packed_gather",
-      [](int64_t dim,
-         std::vector<int64_t> seqLens, const py::object &scale,
+      [](int64_t dim, std::vector<int64_t> seqLens, const py::object &scale,
          const std::string &fn) {
         return describe(rt::packedGatherOp(kAxes, dim, std::move(seqLens)),
-                   toScale(scale, fn));
+                        toScale(scale, fn));
       },
-      py::arg("dim"), py::arg("seq_lens"),
-      py::arg("grad_scale"), py::arg("fn"),
+      py::arg("dim"), py::arg("seq_lens"), py::arg("grad_scale"), py::arg("fn"),
       "Rebuilds the packed sequences from every rank's pieces.");
 
   m.def(

@@ -93,9 +93,9 @@ at::Tensor GroupRuntime::run(const at::Tensor &x, const rt::Op &op,
   return out;
 }
 
-std::vector<int64_t> GroupRuntime::outputShape(const rt::Op &op,
-                                               const std::vector<int64_t> &inShape,
-                                               const std::string &fn) {
+std::vector<int64_t>
+GroupRuntime::outputShape(const rt::Op &op, const std::vector<int64_t> &inShape,
+                          const std::string &fn) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<int64_t> out;
   throwIfError(runtime_->outputShape(op, inShape, out), fn);
@@ -157,15 +157,18 @@ void releaseGroup(const ProcessGroupPtr &group) {
 
 namespace {
 
-/// The process group registered under `name` (ProcessGroup.group_name).
-ProcessGroupPtr resolveGroup(c10::string_view name, const std::string &fn) {
+/// The runtime, for tensors on `device`, of the process group registered
+/// under `name` (ProcessGroup.group_name).
+std::shared_ptr<GroupRuntime>
+runtimeNamed(c10::string_view name, c10::Device device, const std::string &fn) {
+  ProcessGroupPtr group;
   try {
-    return c10d::resolve_process_group(std::string(name));
+    group = c10d::resolve_process_group(std::string(name));
   } catch (const std::exception &e) {
-    throw ArgumentError(fn + ": no process group named \"" +
-                        std::string(name) + "\" is registered (" + e.what() +
-                        ")");
+    throw ArgumentError(fn + ": no process group named \"" + std::string(name) +
+                        "\" is registered (" + e.what() + ")");
   }
+  return runtimeFor(group, device);
 }
 
 /// The op of descriptor `desc` for an input of rank `rank`: negative dims
@@ -190,8 +193,7 @@ at::Tensor runKernel(const at::Tensor &x, c10::string_view groupName,
                      c10::string_view fnView) {
   std::string fn(fnView);
   rt::Op op = decodeFor(desc, x.dim(), fn);
-  ProcessGroupPtr group = resolveGroup(groupName, fn);
-  return runtimeFor(group, x.device())->run(x, op, fn);
+  return runtimeNamed(groupName, x.device(), fn)->run(x, op, fn);
 }
 
 /// The kernel of the meta device (and of torch.compile's fake tensors): the
@@ -201,14 +203,13 @@ at::Tensor metaKernel(const at::Tensor &x, c10::string_view groupName,
                       c10::string_view fnView) {
   std::string fn(fnView);
   rt::Op op = decodeFor(desc, x.dim(), fn);
-  ProcessGroupPtr group = resolveGroup(groupName, fn);
   // Symbolic sizes (torch.compile with dynamic shapes) are specialized: the
   // pieces of a split depend on the exact length.
   std::vector<int64_t> inShape;
   for (const c10::SymInt &size : x.sym_sizes())
     inShape.push_back(size.guard_int(__FILE__, __LINE__));
   std::vector<int64_t> shape =
-      runtimeFor(group, x.device())->outputShape(op, inShape, fn);
+      runtimeNamed(groupName, x.device(), fn)->outputShape(op, inShape, fn);
   return at::empty(shape, x.options());
 }
 
@@ -254,8 +255,7 @@ struct RunFunction : torch::autograd::Function<RunFunction> {
     rt::Op op =
         decodeFor(ctx->saved_data["desc"].toIntVector(), shape.size(), fn);
     rt::Op adj =
-        runtimeFor(resolveGroup(groupName, fn),
-                   ctx->saved_data["device"].toDevice())
+        runtimeNamed(groupName, ctx->saved_data["device"].toDevice(), fn)
             ->adjoint(op, shape, static_cast<rt::GradScale>(scale), fn);
     none[0] = callRun(grads[0], groupName, layout::encodeOp(adj),
                       static_cast<int64_t>(op.scale), fn + " (backward)");

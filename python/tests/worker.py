@@ -839,6 +839,16 @@ def area_errors(ctx, area):
                          E, rf"{name}: this process \(world rank "
                             rf"{ctx.rank}\) is not a member of the process "
                             rf"group it was given")
+    # The registered op called directly, as a traced graph would.
+    desc, scale = sp._describe("split", 1, [], "down", "f")
+    expect_error(area, "op on an unregistered group",
+                 lambda: torch.ops.seqpar.run(x, "no-such-group", desc,
+                                              scale, "f"),
+                 E, r'^f: no process group named "no-such-group" is '
+                    r'registered')
+    expect_error(area, "op without a descriptor",
+                 lambda: torch.ops.seqpar.run(x, g.group_name, [], 0, "f"),
+                 E, r"^f: the op descriptor is empty")
     expect_error(area, "cal_split_sizes parts",
                  lambda: sp.cal_split_sizes(4, 0),
                  E, r"cal_split_sizes: cannot split 4 into 0 parts")

@@ -413,10 +413,9 @@ _mlir_ciface_seqpar_rt_exchange_lengths(seqpar_rt_unranked_memref *group,
     if (Status st = rt->groupSize(gridShape, axes, size); !st)
       return rt->failCall({st.code(), "exchange_lengths: " + st.message()});
     if (t.rank() != 1 || t.sizes[0] != size)
-      return rt->failCall(
-          invalid("exchange_lengths: the output has shape " +
-                  layout::str(t.sizes) + " but the group has " +
-                  std::to_string(size) + " ranks"));
+      return rt->failCall(invalid("exchange_lengths: the output has shape " +
+                                  layout::str(t.sizes) + " but the group has " +
+                                  std::to_string(size) + " ranks"));
     std::vector<int64_t> all;
     if (Status st = rt->exchangeLengths(gridShape, axes, mine, all); !st)
       return st;

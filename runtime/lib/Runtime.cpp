@@ -140,6 +140,22 @@ bool Runtime::isWorldGroup(const layout::Grid &grid,
   return isWorld;
 }
 
+Status Runtime::locateGroup(const std::vector<int64_t> &gridShape,
+                            const std::vector<int64_t> &axes,
+                            bool &isWorld) const {
+  // A group already made is valid; only a new one is checked.
+  auto it = groups_.find(std::make_pair(gridShape, axes));
+  if (it != groups_.end()) {
+    isWorld = it->second.get() == world_.get();
+    return Status::ok();
+  }
+  layout::Grid grid;
+  if (Status st = checkGroup(gridShape, axes, world_->size(), grid); !st)
+    return st;
+  isWorld = isWorldGroup(grid, axes);
+  return Status::ok();
+}
+
 Status Runtime::setGroup(const std::vector<int64_t> &gridShape,
                          const std::vector<int64_t> &axes,
                          std::shared_ptr<Backend> backend) {
@@ -309,13 +325,12 @@ Status Runtime::run(const Op &op, const TensorRef &in, const TensorRef &out) {
   // is not the world, the ranks agree on them over the world before any
   // communicator is made (a rank that disagrees would otherwise wait in a
   // split the others never make).
-  layout::Grid grid;
-  Status local = checkGroup(filled.gridShape, filled.axes, world_->size(), grid);
+  bool worldGroup = false;
+  Status local = locateGroup(filled.gridShape, filled.axes, worldGroup);
   if (!local)
     local = {local.code(), name + ": " + local.message()};
-  const bool worldGroup = local && isWorldGroup(grid, filled.axes);
   if (checkMode_ && !worldGroup)
-    if (Status st = agreeOnWorld(filled, &in, local); !st)
+    if (Status st = agreeOnWorld(filled, in, local); !st)
       return st;
   if (!local)
     return local;
@@ -511,8 +526,8 @@ Status Runtime::agreeOn(const std::string &name,
                         std::vector<int64_t> &all) {
   const int64_t P = comm.size();
   all.assign(size_t(P) * kNumFields, 0);
-  if (Status st = comm.allgatherHost(rec, kNumFields * sizeof(int64_t),
-                                     all.data());
+  if (Status st =
+          comm.allgatherHost(rec, kNumFields * sizeof(int64_t), all.data());
       !st)
     return {st.code(), name + ": the agreement check's exchange (group of " +
                            std::to_string(P) + " ranks): " + st.message()};
@@ -556,15 +571,13 @@ Status Runtime::agreeOn(const std::string &name,
   return Status::ok();
 }
 
-Status Runtime::agreeOnWorld(const Op &op, const TensorRef *in,
+Status Runtime::agreeOnWorld(const Op &op, const TensorRef &in,
                              const Status &local) {
   std::vector<int64_t> words = staticWords(op), all;
   int64_t rec[kNumFields];
   fillRecord(rec, words, local);
-  if (in) {
-    rec[kDType] = static_cast<int64_t>(in->dtype);
-    rec[kRank] = in->rank();
-  }
+  rec[kDType] = static_cast<int64_t>(in.dtype);
+  rec[kRank] = in.rank();
   return agreeOn(opName(op), words, rec, local, *world_, false, all);
 }
 
@@ -633,11 +646,13 @@ Status Runtime::explainMismatch(const std::string &name,
     return layout::decodeOp(all.data() + q * longest, lengths[q]);
   };
   const std::string callA = callName(all.data(), lengths[0]);
-  const std::string callB = callName(all.data() + peer * longest, lengths[peer]);
+  const std::string callB =
+      callName(all.data() + peer * longest, lengths[peer]);
   layout::Result<Op> a = decode(0), b = decode(peer);
   // An op against an exchange of lengths (which no op decodes as).
   if ((!a || !b) && callA != callB)
-    return {StatusCode::Mismatch, prefix + "the call: " + callA + " vs " + callB};
+    return {StatusCode::Mismatch,
+            prefix + "the call: " + callA + " vs " + callB};
   std::string diff;
   if (a && b)
     diff = firstDifference(*a, *b);
@@ -705,7 +720,7 @@ namespace {
 /// A transport failure named with the call it broke: the op, its dims, the
 /// element type and shapes, and this rank's place in the group.
 Status transferError(const layout::Resolved &res, DType type,
-                     const char *what, const Status &st) {
+                     const Status &st) {
   std::string dims;
   if (res.op.kind != OpKind::Gather)
     dims += "scatter dim " + std::to_string(res.op.scatter.dim);
@@ -716,8 +731,8 @@ Status transferError(const layout::Resolved &res, DType type,
                          layout::str(res.inShape) + " -> " +
                          layout::str(res.outShape) + ", group rank " +
                          std::to_string(res.groupRank) + " of " +
-                         std::to_string(res.groupSize) + "): " + what + ": " +
-                         st.message()};
+                         std::to_string(res.groupSize) +
+                         "): the exchange: " + st.message()};
 }
 
 } // namespace
@@ -784,7 +799,7 @@ Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
     if (Status st = comm.alltoallv(sendPtr.data(), sendBytes.data(),
                                    recvPtr.data(), recvBytes.data());
         !st)
-      return transferError(res, in.dtype, "the exchange", st);
+      return transferError(res, in.dtype, st);
   if (Status st = comm.copy(unpack, in.dtype, {}); !st)
     return {st.code(), res.name + ": " + st.message()};
   return Status::ok();
@@ -879,7 +894,7 @@ Status Runtime::runGather(const Prepared &p, const TensorRef &in,
     if (Status st = comm.allgatherv(sendPtr, sendBytes, recvPtr.data(),
                                     recvBytes.data());
         !st)
-      return transferError(res, in.dtype, "the exchange", st);
+      return transferError(res, in.dtype, st);
   if (Status st = comm.copy(unpack, in.dtype, {}); !st)
     return {st.code(), res.name + ": " + st.message()};
   return Status::ok();

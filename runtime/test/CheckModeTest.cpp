@@ -126,10 +126,9 @@ TEST_F(CheckMode, SplitSizes) {
   uneven[L] = 3;
   Shape sizes = me == L ? uneven : even;
   Status st = run(splitOp({0}, 0, sizes), {2 * P}, {sizes[me]});
-  expectMismatch(st, "split: ranks 0 and " + num(L) +
-                         " disagree on the scatter sizes: " +
-                         seqpar::layout::str(even) + " vs " +
-                         seqpar::layout::str(uneven));
+  expectMismatch(
+      st, "split: ranks 0 and " + num(L) + " disagree on the scatter sizes: " +
+              seqpar::layout::str(even) + " vs " + seqpar::layout::str(uneven));
 }
 
 TEST_F(CheckMode, SequenceLengths) {
@@ -194,8 +193,8 @@ TEST_F(CheckMode, ScatterDim) {
   Op op = me == 0 ? allToAllOp({0}, 0, 1) : allToAllOp({0}, 1, 0);
   Status st = me == 0 ? run(op, {2 * P, 2 * P}, {2, 2 * P * P})
                       : run(op, {2 * P, 2 * P}, {2 * P * P, 2});
-  expectMismatch(st,
-                 "all_to_all: ranks 0 and 1 disagree on the scatter dim: 0 vs 1");
+  expectMismatch(
+      st, "all_to_all: ranks 0 and 1 disagree on the scatter dim: 0 vs 1");
 }
 
 TEST_F(CheckMode, GatherLength) {

@@ -239,8 +239,7 @@ func::FuncOp RuntimeLoweringState::Impl::checkFunction(ModuleOp module) {
 /// stderr and exits with status 1.
 FailureOr<func::FuncOp>
 RuntimeLoweringState::Impl::buildCheckFunction(ModuleOp module) {
-  func::FuncOp share =
-      callee(module, "seqpar_rt_share_failure", {}, {}, false);
+  func::FuncOp share = callee(module, "seqpar_rt_share_failure", {}, {}, false);
   func::FuncOp lastError =
       callee(module, "seqpar_rt_last_error", {}, {ptrType}, false);
   func::FuncOp fputs =

@@ -169,7 +169,7 @@ private:
                  Prepared &out);
   Status check(const Op &op, const TensorRef &in, const Status &local,
                const Prepared &p);
-  Status agreeOnWorld(const Op &op, const TensorRef *in, const Status &local);
+  Status agreeOnWorld(const Op &op, const TensorRef &in, const Status &local);
   Status agreeOn(const std::string &name, const std::vector<int64_t> &words,
                  const int64_t *record, const Status &local, Backend &comm,
                  bool compareShapes, std::vector<int64_t> &all);
@@ -179,6 +179,11 @@ private:
   /// Whether the group of `axes` is the world in rank order.
   bool isWorldGroup(const layout::Grid &grid,
                     const std::vector<int64_t> &axes) const;
+  /// Checks the group of `axes` of `gridShape` (a filled-in grid) without
+  /// communicating, unless it was made already, and says whether it is the
+  /// world.
+  Status locateGroup(const std::vector<int64_t> &gridShape,
+                     const std::vector<int64_t> &axes, bool &isWorld) const;
   Status runAllToAll(const Prepared &p, const TensorRef &in,
                      const TensorRef &out);
   Status runSplit(const Prepared &p, const TensorRef &in, const TensorRef &out);
