@@ -71,6 +71,22 @@ ShardMap packedMap(const std::vector<int64_t> &seqLens, int64_t length,
   return map;
 }
 
+/// Replicated blocks: rank r holds the entries covering its split-rule share
+/// [a, b) of `slots` slots, [floor(a * n / slots), ceil(b * n / slots)); the
+/// caller has checked that slots * n fits int64.
+ShardMap replicatedMap(int64_t n, int64_t slots, int64_t parts) {
+  ShardMap map;
+  map.globalSize = n;
+  for (int64_t r = 0; r < parts; ++r) {
+    int64_t a = splitOffset(slots, parts, r);
+    int64_t b = a + splitSize(slots, parts, r);
+    int64_t lo = a * n / slots;
+    int64_t hi = a == b ? lo : b * n / slots + (b * n % slots != 0);
+    map.pieces.push_back({{lo, hi - lo}});
+  }
+  return map;
+}
+
 /// Splits each outer rank's local range by the split rule over `inner`
 /// ranks; group rank = outerRank * inner + innerRank.
 ShardMap twoLevelMap(const ShardMap &outer, int64_t inner) {
@@ -159,6 +175,21 @@ Result<ShardMap> shardMap(const Distribution &dist, int64_t length,
     outer = packedMap(dist.values, length, group.outerSize);
     break;
   }
+  case DistKind::Replicated: {
+    if (dist.innerAxes != 0 || group.innerSize != 1)
+      return Error{"replicated blocks take no inner axes"};
+    if (dist.values.size() != 1)
+      return Error{"replicated blocks take one slot count but got " +
+                   num(static_cast<int64_t>(dist.values.size())) + " values " +
+                   str(dist.values)};
+    int64_t slots = dist.values.front();
+    if (slots < 1)
+      return Error{"the slot count " + num(slots) + " is not positive"};
+    if (!checkedMul(slots, length))
+      return Error{num(slots) + " slots times the length " + num(length) +
+                   " overflows int64"};
+    return replicatedMap(length, slots, group.size);
+  }
   default:
     return Error{"invalid distribution code " +
                  num(static_cast<int32_t>(dist.kind))};
@@ -212,6 +243,8 @@ const char *distName(DistKind kind) {
     return "zigzag";
   case DistKind::Packed:
     return "packed sequences";
+  case DistKind::Replicated:
+    return "replicated blocks";
   }
   return "an invalid distribution";
 }
@@ -268,6 +301,10 @@ Op allToAllOp(std::vector<int64_t> axes, int64_t scatterDim, int64_t gatherDim,
   op.scatter = {scatterDim, sizesOrEven(std::move(scatterSizes), -1)};
   op.gather = {gatherDim, sizesOrEven(std::move(gatherSizes), gatherSize)};
   return op;
+}
+
+Distribution replicatedDist(int64_t slots, int64_t length) {
+  return distOf(DistKind::Replicated, {slots}, length);
 }
 
 Op splitOp(std::vector<int64_t> axes, int64_t dim, std::vector<int64_t> sizes,
@@ -424,6 +461,8 @@ Result<int64_t> globalLength(const Move &move, bool isScatter, int64_t inDim,
     return inDim;
   if (dist.length >= 0)
     return dist.length;
+  if (dist.kind == DistKind::Replicated && dist.length == kDefaultLength)
+    return Error{"a gather by replicated blocks needs the gathered length"};
   if (dist.length == kRuntimeLength) {
     if (allowDynamic)
       return kDynamic;
@@ -455,12 +494,18 @@ Result<ResolvedMove> resolveMove(const Grid &grid, const Op &op,
                  num(static_cast<int32_t>(dist.kind))};
   if (op.kind == OpKind::AllToAll &&
       (dist.innerAxes != 0 ||
-       (dist.kind != DistKind::Even && dist.kind != DistKind::Sizes)))
+       (dist.kind != DistKind::Even && dist.kind != DistKind::Sizes &&
+        dist.kind != DistKind::Replicated)))
     return Error{where +
                  "an all_to_all distributes its dims by the split "
-                 "rule or explicit sizes, not by " +
+                 "rule, explicit sizes or replicated blocks, not by " +
                  std::string(distName(dist.kind)) +
                  (dist.innerAxes ? " over two levels" : "")};
+  if (op.kind != OpKind::AllToAll && dist.kind == DistKind::Replicated)
+    return Error{where +
+                 "only an all_to_all distributes by replicated "
+                 "blocks, not a " +
+                 std::string(op.kind == OpKind::Split ? "split" : "gather")};
   Result<Group> group = makeGroup(grid, op.axes, dist.innerAxes);
   if (!group)
     return Error{group.error()};
@@ -578,6 +623,10 @@ Result<Resolved> resolveImpl(const Op &op, const Shape &inShape, int64_t rank) {
       return Error{ok.error()};
   if (hasScatter && hasGather && op.scatter.dim == op.gather.dim)
     return Error{"scatter dim and gather dim are both " + num(op.scatter.dim)};
+  if (hasScatter && hasGather && op.scatter.dist.kind == DistKind::Replicated &&
+      op.gather.dist.kind == DistKind::Replicated)
+    return Error{"an all_to_all replicates its scatter dim or its gather "
+                 "dim, not both"};
 
   res.outShape = inShape;
   if (hasScatter) {
@@ -666,8 +715,16 @@ Result<Op> adjointOp(const Op &op, const Shape &inShape, int64_t groupRank,
   Op adj;
   adj.gridShape = op.gridShape;
   adj.axes = op.axes;
-  auto explicitSizes = [](const ShardMap &map) {
+  // Explicit sizes, or replicated blocks kept as they are: the adjoint of a
+  // replicating scatter is the gather that sums the replicas, of the
+  // scatter's input length, and the other way round.
+  auto reverse = [](const Move &move, const ShardMap &map, bool toGather) {
     Distribution dist;
+    if (move.dist.kind == DistKind::Replicated) {
+      dist = move.dist;
+      dist.length = toGather ? map.globalSize : kDefaultLength;
+      return dist;
+    }
     dist.kind = DistKind::Sizes;
     dist.values = map.localSizes();
     return dist;
@@ -675,8 +732,8 @@ Result<Op> adjointOp(const Op &op, const Shape &inShape, int64_t groupRank,
   switch (op.kind) {
   case OpKind::AllToAll:
     adj.kind = OpKind::AllToAll;
-    adj.scatter = {op.gather.dim, explicitSizes(res->gatherMap)};
-    adj.gather = {op.scatter.dim, explicitSizes(res->scatterMap)};
+    adj.scatter = {op.gather.dim, reverse(op.gather, res->gatherMap, false)};
+    adj.gather = {op.scatter.dim, reverse(op.scatter, res->scatterMap, true)};
     return adj;
   case OpKind::Split:
     adj.kind = OpKind::Gather;
@@ -707,10 +764,53 @@ bool AllToAllPlan::equalCounts() const {
 }
 
 namespace {
-/// The begin of a rank's one interval under an Even or Sizes map.
+/// The begin of a rank's one interval under an Even, Sizes or Replicated
+/// map.
 int64_t beginOf(const ShardMap &map, int64_t rank) {
   const Pieces &pieces = map.pieces[rank];
   return pieces.empty() ? 0 : pieces.front().begin;
+}
+
+/// `block` with dim `dim` listed first, the others in order.
+StridedBlock dimFirst(const StridedBlock &block, int64_t dim) {
+  StridedBlock moved{block.offset, {block.shape[dim]}, {block.strides[dim]}};
+  for (size_t d = 0; d < block.shape.size(); ++d) {
+    if (static_cast<int64_t>(d) == dim)
+      continue;
+    moved.shape.push_back(block.shape[d]);
+    moved.strides.push_back(block.strides[d]);
+  }
+  return moved;
+}
+
+/// The steps that sum every peer's block of a replicated gather dim into the
+/// output, in group-rank order: the part of peer q's block that an earlier
+/// peer wrote is added, the rest copied. The pieces of replicated blocks
+/// are single intervals that move forward with the rank, so what the
+/// earlier peers wrote is [0, covered).
+std::vector<ReduceStep> planReduce(const Resolved &res,
+                                   const AllToAllPlan &plan) {
+  const int64_t g = res.op.gather.dim;
+  std::vector<ReduceStep> steps;
+  int64_t covered = 0;
+  for (int64_t q = 0; q < res.groupSize; ++q) {
+    const int64_t begin = beginOf(res.gatherMap, q);
+    const int64_t size = res.gatherMap.localSize(q);
+    if (size == 0)
+      continue;
+    StridedBlock src =
+        q == res.groupRank ? plan.send[q] : denseBlock(plan.recv[q].shape);
+    const StridedBlock &dst = plan.recv[q];
+    int64_t added = std::clamp<int64_t>(covered - begin, 0, size);
+    if (added > 0)
+      steps.push_back(
+          {q, src.slice(g, 0, added), dst.slice(g, 0, added), true});
+    if (added < size)
+      steps.push_back({q, src.slice(g, added, size - added),
+                       dst.slice(g, added, size - added), false});
+    covered = std::max(covered, begin + size);
+  }
+  return steps;
 }
 } // namespace
 
@@ -720,19 +820,31 @@ AllToAllPlan planAllToAll(const Resolved &res, const Shape &inStrides,
   StridedBlock in{0, res.inShape, inStrides};
   StridedBlock out{0, res.outShape, outStrides};
   AllToAllPlan plan;
+  plan.sendShared = res.op.scatter.dist.kind == DistKind::Replicated;
+  // With a shared send, the input packed once with the scatter dim first
+  // holds each entry's data as one range of `perEntry` elements.
+  const int64_t perEntry =
+      res.inShape[s] ? numElements(res.inShape) / res.inShape[s] : 0;
+  if (plan.sendShared)
+    plan.sendAll = dimFirst(in, s);
   int64_t sendAcc = 0, recvAcc = 0;
   for (int64_t q = 0; q < res.groupSize; ++q) {
-    plan.send.push_back(
-        in.slice(s, beginOf(res.scatterMap, q), res.scatterMap.localSize(q)));
-    plan.recv.push_back(
-        out.slice(g, beginOf(res.gatherMap, q), res.gatherMap.localSize(q)));
+    StridedBlock send =
+        in.slice(s, beginOf(res.scatterMap, q), res.scatterMap.localSize(q));
+    StridedBlock recv =
+        out.slice(g, beginOf(res.gatherMap, q), res.gatherMap.localSize(q));
+    plan.send.push_back(plan.sendShared ? dimFirst(send, s) : send);
+    plan.recv.push_back(plan.sendShared ? dimFirst(recv, s) : recv);
     plan.sendCounts.push_back(plan.send.back().numElements());
     plan.recvCounts.push_back(plan.recv.back().numElements());
-    plan.sendDispls.push_back(sendAcc);
+    plan.sendDispls.push_back(
+        plan.sendShared ? beginOf(res.scatterMap, q) * perEntry : sendAcc);
     plan.recvDispls.push_back(recvAcc);
     sendAcc += plan.sendCounts.back();
     recvAcc += plan.recvCounts.back();
   }
+  if (res.op.gather.dist.kind == DistKind::Replicated)
+    plan.reduce = planReduce(res, plan);
   return plan;
 }
 

@@ -12,6 +12,7 @@
 #include "seqpar/Layout/Layout.h"
 #include "seqpar/Layout/OpModel.h"
 
+#include <pybind11/stl.h>
 #include <torch/csrc/utils/pybind.h>
 #include <torch/extension.h>
 
@@ -119,17 +120,25 @@ PYBIND11_MODULE(_C, m) {
       "all_to_all",
       [](int64_t scatterDim, int64_t gatherDim,
          std::vector<int64_t> scatterSizes, std::vector<int64_t> gatherSizes,
-         int64_t gatherSize, const std::string &fn) {
-        return describe(rt::allToAllOp(kAxes, scatterDim, gatherDim,
-                                       std::move(scatterSizes),
-                                       std::move(gatherSizes), gatherSize),
-                        rt::GradScale::None);
+         int64_t gatherSize, std::optional<int64_t> scatterSlots,
+         std::optional<int64_t> gatherSlots, const std::string &fn) {
+        rt::Op op = rt::allToAllOp(kAxes, scatterDim, gatherDim,
+                                   std::move(scatterSizes),
+                                   std::move(gatherSizes), gatherSize);
+        if (scatterSlots)
+          op.scatter.dist = rt::replicatedDist(*scatterSlots);
+        if (gatherSlots)
+          op.gather.dist = rt::replicatedDist(*gatherSlots, gatherSize);
+        return describe(op, rt::GradScale::None);
       },
       py::arg("scatter_dim"), py::arg("gather_dim"), py::arg("scatter_sizes"),
-      py::arg("gather_sizes"), py::arg("gather_size"), py::arg("fn"),
+      py::arg("gather_sizes"), py::arg("gather_size"), py::arg("scatter_slots"),
+      py::arg("gather_slots"), py::arg("fn"),
       "All-to-all: scatter `scatter_dim` by `scatter_sizes` (empty: the split "
-      "rule), gather `gather_dim` by `gather_sizes` (empty: the split rule of "
-      "`gather_size`, -1: input size times P).");
+      "rule) or, with `scatter_slots`, by replicated blocks; gather "
+      "`gather_dim` by `gather_sizes` (empty: the split rule of "
+      "`gather_size`, -1: input size times P) or, with `gather_slots`, by "
+      "replicated blocks of `gather_size` entries, summing the copies.");
 
   m.def(
       "split",

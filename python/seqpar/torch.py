@@ -213,21 +213,42 @@ def all_to_all(input_: torch.Tensor,
                process_group: dist.ProcessGroup,
                scatter_dim: int = 2,
                gather_dim: int = 1,
-               gather_size: Optional[int] = None) -> torch.Tensor:
+               gather_size: Optional[int] = None,
+               *,
+               scatter_slots: Optional[int] = None,
+               gather_slots: Optional[int] = None) -> torch.Tensor:
     """Scatters `scatter_dim` by the split rule and gathers `gather_dim`.
 
     Every rank holds the whole scatter dim and its split-rule piece of a
     gather dim of total size `gather_size` (default: the input's gather dim
     times the group size). Aligned or not, one collective. Backward: the
     all-to-all with the dims swapped.
+
+    `scatter_slots=V` replicates the scatter dim instead of splitting it
+    (GQA's KV heads): its S entries are spread over V slots, the slots split
+    by the split rule, and each rank receives the entries covering its slots,
+    so that with S < P = V each entry goes to P/S ranks, and with V the query
+    heads each rank gets the KV heads its query heads use. Each entry is read
+    once and sent to every rank that needs it; the backward sums the copies'
+    gradients in group-rank order. `gather_slots=V` (with `gather_size` = S)
+    is that reverse op.
     """
     fn = "all_to_all"
     if gather_size is not None and int(gather_size) < 0:
         # Layout's builders read a negative length as "the default".
         raise ValueError(f"{fn}: gather_size {int(gather_size)} is negative")
+    if gather_slots is not None and gather_size is None:
+        raise ValueError(f"{fn}: gather_slots={int(gather_slots)} sums "
+                         f"replicated blocks and needs gather_size, the "
+                         f"number of entries gathered")
     return _run("all_to_all", input_, _group(process_group), scatter_dim,
-                         gather_dim, [], [],
-                         -1 if gather_size is None else int(gather_size), fn)
+                gather_dim, [], [],
+                -1 if gather_size is None else int(gather_size),
+                _opt_int(scatter_slots), _opt_int(gather_slots), fn)
+
+
+def _opt_int(value) -> Optional[int]:
+    return None if value is None else int(value)
 
 
 def split_forward_gather_backward(input_: torch.Tensor,
@@ -427,13 +448,15 @@ class SeqLenCache:
 seq_len_cache = SeqLenCache()
 
 
-def _check_heads(fn: str, x: torch.Tensor, dim: int, world: int) -> None:
-    # Equal pieces under the split rule, or the seed's heads do not divide.
-    if len(set(_layout("split_sizes", x.shape[dim], world, fn))) > 1:
-        raise ValueError(
-            f"{fn}: the head dim {dim} of size {x.shape[dim]} (shape "
-            f"{list(x.shape)}) is not a multiple of the group size {world}; "
-            f"seqpar.torch.all_to_all scatters uneven heads")
+def _head_slots(heads: int, query_heads: Optional[int], world: int
+                ) -> Optional[int]:
+    """The slots of a head dim of `heads` entries: `query_heads` when given
+    (GQA: each rank gets the KV heads its query heads use), the group size
+    when there are fewer heads than ranks (each head to P/heads ranks), else
+    none (the split rule)."""
+    if query_heads is not None:
+        return int(query_heads)
+    return world if heads < world else None
 
 
 def all_to_all_4D(input: torch.Tensor,
@@ -441,17 +464,26 @@ def all_to_all_4D(input: torch.Tensor,
                   gather_idx: int = 1,
                   group=None, *,
                   seq_lens: Optional[Sequence[int]] = None,
-                  cache: Optional[SeqLenCache] = None) -> torch.Tensor:
+                  cache: Optional[SeqLenCache] = None,
+                  query_heads: Optional[int] = None,
+                  heads: Optional[int] = None) -> torch.Tensor:
     """Ulysses all-to-all of ``[b, s, h, d]`` tensors with per-rank sequence
     lengths.
 
-    ``scatter_idx=2, gather_idx=1``: ``[b, s_r, h, d] -> [b, sum(s), h/P,
+    ``scatter_idx=2, gather_idx=1``: ``[b, s_r, h, d] -> [b, sum(s), h_r,
     d]``; rank r's own length ``s_r`` may differ between ranks (no padding).
     The lengths are exchanged once (unless `seq_lens` gives them) and stored
-    in `cache` (default :data:`seq_len_cache`) under the group.
+    in `cache` (default :data:`seq_len_cache`) under the group. The heads
+    are split by the split rule (``h_r = h/P`` when P divides h); with fewer
+    heads than ranks (GQA's KV heads) each head goes to ``P/h`` ranks, and
+    with ``query_heads=Hq`` each rank gets the KV heads its share of the
+    ``Hq`` query heads uses. Replicated heads are read once, and the
+    backward sums their gradients (in group-rank order).
 
-    ``scatter_idx=1, gather_idx=2``: ``[b, sum(s), h/P, d] -> [b, s_r, h,
-    d]`` with the lengths of `seq_lens` or of the cached forward call.
+    ``scatter_idx=1, gather_idx=2``: ``[b, sum(s), h_r, d] -> [b, s_r, h,
+    d]`` with the lengths of `seq_lens` or of the cached forward call;
+    ``heads=h`` gives the gathered head count where P does not divide it
+    (and, with fewer heads than ranks or `query_heads`, sums the copies).
     """
     fn = "all_to_all_4D"
     group = _group(group)
@@ -462,7 +494,10 @@ def all_to_all_4D(input: torch.Tensor,
                          f"{input.dim()}D of shape {list(input.shape)}")
     world = dist.get_world_size(group)
     if (scatter_idx, gather_idx) == (2, 1):
-        _check_heads(fn, input, 2, world)
+        if heads is not None:
+            raise ValueError(f"{fn}: heads= is the head count of the reverse "
+                             f"call (scatter_idx 1); the forward reads it "
+                             f"from the input, here {input.shape[2]}")
         if seq_lens is None:
             _group_name(group, fn)
             if input.is_meta:
@@ -474,7 +509,8 @@ def all_to_all_4D(input: torch.Tensor,
         else:
             seq_lens = _int_list(seq_lens, "seq_lens", fn)
         cache.set(group, seq_lens)
-        return _run("all_to_all", input, group, 2, 1, [], seq_lens, -1, fn)
+        return _run("all_to_all", input, group, 2, 1, [], seq_lens, -1,
+                    _head_slots(input.shape[2], query_heads, world), None, fn)
     if (scatter_idx, gather_idx) == (1, 2):
         if seq_lens is None:
             seq_lens = cache.get(group)
@@ -485,23 +521,43 @@ def all_to_all_4D(input: torch.Tensor,
                     f"2, gather 1) on this group first, or seq_lens=")
         else:
             seq_lens = _int_list(seq_lens, "seq_lens", fn)
-        return _run("all_to_all", input, group, 1, 2, seq_lens, [], -1, fn)
+        return _run("all_to_all", input, group, 1, 2, seq_lens, [],
+                    *_reverse_heads(fn, heads, query_heads, world), fn)
     raise ValueError(f"{fn}: scatter_idx must be 1 or 2 and gather_idx must "
                      f"be 1 or 2 (and differ), got scatter_idx {scatter_idx} "
                      f"and gather_idx {gather_idx}")
+
+
+def _reverse_heads(fn: str, heads: Optional[int], query_heads: Optional[int],
+                   world: int):
+    """(gather_size, scatter_slots, gather_slots) of a reverse call that
+    gathers `heads` heads back (None: every rank's own count times P)."""
+    if heads is None:
+        if query_heads is not None:
+            raise ValueError(f"{fn}: query_heads= on the reverse call needs "
+                             f"heads=, the head count to gather back")
+        return -1, None, None
+    heads = int(heads)
+    if heads < 0:
+        raise ValueError(f"{fn}: heads {heads} is negative")
+    return heads, None, _head_slots(heads, query_heads, world)
 
 
 def all_to_all_5D(input: torch.Tensor,
                   scatter_idx: int = 3,
                   gather_idx: int = 1,
                   group=None, *,
-                  seq_lens: Optional[Sequence[int]] = None) -> torch.Tensor:
+                  seq_lens: Optional[Sequence[int]] = None,
+                  query_heads: Optional[int] = None,
+                  heads: Optional[int] = None) -> torch.Tensor:
     """Ulysses all-to-all of packed QKV ``[b, s, 3, h, d]`` tensors.
 
-    ``scatter_idx=3, gather_idx=1``: ``[b, s/P, 3, h, d] -> [b, s, 3, h/P,
+    ``scatter_idx=3, gather_idx=1``: ``[b, s/P, 3, h, d] -> [b, s, 3, h_r,
     d]``; ``scatter_idx=1, gather_idx=3`` is the inverse. As in the seed,
     every rank holds ``s/P`` positions, unless `seq_lens` gives each rank's
-    length (then the reverse call needs the same `seq_lens`).
+    length (then the reverse call needs the same `seq_lens`). Heads as in
+    :func:`all_to_all_4D` (split rule, replicated when fewer than the ranks
+    or with `query_heads`; `heads` on the reverse call).
     """
     fn = "all_to_all_5D"
     group = _group(group)
@@ -512,10 +568,15 @@ def all_to_all_5D(input: torch.Tensor,
     world = dist.get_world_size(group)
     lens = [] if seq_lens is None else _int_list(seq_lens, "seq_lens", fn)
     if (scatter_idx, gather_idx) == (3, 1):
-        _check_heads(fn, input, 3, world)
-        return _run("all_to_all", input, group, 3, 1, [], lens, -1, fn)
+        if heads is not None:
+            raise ValueError(f"{fn}: heads= is the head count of the reverse "
+                             f"call (scatter_idx 1); the forward reads it "
+                             f"from the input, here {input.shape[3]}")
+        return _run("all_to_all", input, group, 3, 1, [], lens, -1,
+                    _head_slots(input.shape[3], query_heads, world), None, fn)
     if (scatter_idx, gather_idx) == (1, 3):
-        return _run("all_to_all", input, group, 1, 3, lens, [], -1, fn)
+        return _run("all_to_all", input, group, 1, 3, lens, [],
+                    *_reverse_heads(fn, heads, query_heads, world), fn)
     raise ValueError(f"{fn}: scatter_idx must be 1 or 3 and gather_idx must "
                      f"be 1 or 3 (and differ), got scatter_idx {scatter_idx} "
                      f"and gather_idx {gather_idx}")

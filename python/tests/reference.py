@@ -120,3 +120,59 @@ def ref_all_to_all_adjoint(ws, scatter_dim, gather_dim, gather_sizes):
     """Adjoint of ref_all_to_all: the all-to-all with the dims swapped, whose
     scatter sizes are the forward's gather pieces."""
     return ref_all_to_all(ws, gather_dim, scatter_dim, gather_sizes)
+
+
+# ---------------------------------------------------------------------------
+# GQA: replicated blocks
+# ---------------------------------------------------------------------------
+
+
+def replicated_entries(n, slots, p):
+    """The entries of a dim of `n` spread over `slots` slots that each of `p`
+    ranks receives, from the definition: entry h covers [h/n, (h+1)/n) of
+    [0, 1), slot v covers [v/slots, (v+1)/slots), and a rank receives the
+    entries overlapping one of its split-rule slots."""
+    sizes = split_sizes(slots, p)
+    out, start = [], 0
+    for q in range(p):
+        slots_q = range(start, start + sizes[q])
+        out.append([h for h in range(n)
+                    if any(h * slots < (v + 1) * n and (h + 1) * slots > v * n
+                           for v in slots_q)])
+        start += sizes[q]
+    return out
+
+
+def gqa_kv_heads(hq, hkv, p):
+    """The KV heads that each rank's split-rule share of `hq` query heads
+    uses (query head j uses KV head j // (hq // hkv)): what GQA attention on
+    a rank needs."""
+    sizes, out, start = split_sizes(hq, p), [], 0
+    for q in range(p):
+        out.append(sorted({j // (hq // hkv)
+                           for j in range(start, start + sizes[q])}))
+        start += sizes[q]
+    return out
+
+
+def ref_replicated(xs, s, g, index_lists):
+    """Rank r's output of the all-to-all that sends rank q's entries
+    index_lists[r] of dim `s` to rank r, gathering `g` in rank order, with
+    its gradient rule: a function of the upstream gradients that sums every
+    copy (computed in float64 with autograd, then cast back)."""
+    def forward(inputs):
+        whole = torch.cat(inputs, dim=g)
+        return [whole.index_select(s, torch.tensor(ix, dtype=torch.long))
+                for ix in index_lists]
+
+    outs = forward(xs)
+
+    def grads(ws):
+        leaves = [x.detach().double().clone().requires_grad_(True)
+                  for x in xs]
+        ys = forward(leaves)
+        loss = sum((y * w.double()).sum() for y, w in zip(ys, ws))
+        loss.backward()
+        return [leaf.grad.to(x.dtype) for leaf, x in zip(leaves, xs)]
+
+    return outs, grads

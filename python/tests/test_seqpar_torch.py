@@ -17,7 +17,11 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 AREAS = ["all_to_all", "split_gather", "zigzag", "packed", "cp", "ulysses",
          "exchanges", "attention", "errors", "compile",
-         "peers"]
+         "peers", "gqa"]
+# SEQPAR_TEST_AREAS=a,b runs (and reports) only those areas.
+if os.environ.get("SEQPAR_TEST_AREAS"):
+    AREAS = [a for a in AREAS
+             if a in os.environ["SEQPAR_TEST_AREAS"].split(",")]
 TIMEOUT_S = 400
 
 

@@ -500,6 +500,166 @@ def area_ulysses(ctx, area):
               ys[r], want[r], ws[r], want_grad[r])
 
 
+def exact(shape, dtype, gen):
+    """Small integers: exact in every float type, so that sums of copies
+    compare bit for bit whatever the order."""
+    return torch.randint(-8, 9, shape, generator=gen).to(dtype)
+
+
+def area_gqa(ctx, area):
+    """KV heads fewer than the ranks (replicated to P/H ranks each), the
+    exact GQA mapping (query_heads=), uneven heads (the split rule), forward
+    and backward, against repeat_interleave + the plain all-to-all computed
+    globally in plain torch."""
+    p, r, rng, gen, g = ctx.world, ctx.rank, ctx.rng, ctx.gen, ctx.group
+    divisors = [h for h in range(1, p + 1) if p % h == 0]
+    for hkv in divisors:
+        for dtype in FLOATS:
+            b, d = rng.randint(1, 2), rng.randint(1, 3)
+            lens = [rng.randint(0, 3) for _ in range(p)]
+            ks = [exact([b, lens[q], hkv, d], dtype, gen) for q in range(p)]
+            # repeat_interleave to P heads, then the plain all-to-all: rank r
+            # gets head r of the repeated tensor, KV head r // (P / hkv).
+            rep = [k.repeat_interleave(p // hkv, dim=2) for k in ks]
+            want = ref.ref_all_to_all(rep, 2, 1, [1] * p)
+            ws = [exact(list(t.shape), dtype, gen) for t in want]
+            want_rep_grad = ref.ref_all_to_all_adjoint(ws, 2, 1, lens)
+            # The gradient of repeat_interleave sums the copies.
+            want_grad = [w.double().unflatten(2, (hkv, p // hkv)).sum(3)
+                         .to(dtype) for w in want_rep_grad]
+            case = f"all_to_all_4D kv_heads={hkv} P={p} lens={lens} {dtype}"
+            check(area, case, rng,
+                  lambda x: sp.all_to_all_4D(x, 2, 1, g, seq_lens=lens,
+                                             cache=sp.SeqLenCache()),
+                  ks[r], want[r], ws[r], want_grad[r])
+            # The reverse call sums the copies of each head.
+            if hkv < p:
+                entries = ref.replicated_entries(hkv, p, p)
+                total = sum(lens)
+                ys = [exact([b, total, 1, d], dtype, gen) for _ in range(p)]
+                # Rank q gets, for each head h, the sum over the ranks that
+                # hold h of their seq piece q.
+                want_back = []
+                offs = ref.offsets(lens)
+                for q in range(p):
+                    acc = torch.zeros([b, lens[q], hkv, d], dtype=torch.float64)
+                    for rr in range(p):
+                        for j, h in enumerate(entries[rr]):
+                            acc[:, :, h] += ys[rr][:, offs[q]:offs[q] + lens[q],
+                                                   j].double()
+                    want_back.append(acc.to(dtype))
+                vs = [exact(list(t.shape), dtype, gen) for t in want_back]
+                want_back_grad = [
+                    torch.cat([vs[q] for q in range(p)], dim=1)
+                    .index_select(2, torch.tensor(entries[rr]))
+                    for rr in range(p)]
+                check(area, f"all_to_all_4D reverse heads={hkv} P={p} "
+                            f"lens={lens} {dtype}", rng,
+                      lambda y: sp.all_to_all_4D(y, 1, 2, g, seq_lens=lens,
+                                                 heads=hkv),
+                      ys[r], want_back[r], vs[r], want_back_grad[r])
+
+    # The exact GQA mapping: each rank gets the KV heads its query heads use,
+    # for head counts that do not divide the group.
+    for hkv, group_size in [(1, 3), (2, 3), (3, 2), (5, 2), (2, 5), (3, 4),
+                            (8, 3)]:
+        hq = hkv * group_size
+        entries = ref.replicated_entries(hkv, hq, p)
+        area.cases += 1
+        if entries != ref.gqa_kv_heads(hq, hkv, p):
+            area.fail(f"gqa mapping hq={hq} hkv={hkv} P={p}",
+                      f"{entries} != {ref.gqa_kv_heads(hq, hkv, p)}")
+        dtype = FLOATS[(hkv + group_size) % len(FLOATS)]
+        lens = [rng.randint(1, 3) for _ in range(p)]
+        ks = [exact([1, lens[q], hkv, 2], dtype, gen) for q in range(p)]
+        outs, grads = ref.ref_replicated(ks, 2, 1, entries)
+        ws = [exact(list(t.shape), dtype, gen) for t in outs]
+        check(area, f"all_to_all_4D query_heads={hq} kv_heads={hkv} P={p} "
+                    f"{dtype}", rng,
+              lambda x: sp.all_to_all_4D(x, 2, 1, g, seq_lens=lens,
+                                         query_heads=hq),
+              ks[r], outs[r], ws[r], grads(ws)[r])
+        # all_to_all_5D ([b, s, 3, h, d]) and all_to_all on another layout.
+        ks5 = [exact([1, lens[q], 3, hkv, 2], dtype, gen) for q in range(p)]
+        outs5, grads5 = ref.ref_replicated(ks5, 3, 1, entries)
+        ws5 = [exact(list(t.shape), dtype, gen) for t in outs5]
+        check(area, f"all_to_all_5D query_heads={hq} kv_heads={hkv} P={p}",
+              rng, lambda x: sp.all_to_all_5D(x, 3, 1, g, seq_lens=lens,
+                                              query_heads=hq),
+              ks5[r], outs5[r], ws5[r], grads5(ws5)[r])
+        n = sum(lens)
+        xs = [exact([hkv, 2, ref.split_sizes(n, p)[q]], dtype, gen)
+              for q in range(p)]
+        outs3, grads3 = ref.ref_replicated(xs, 0, 2, entries)
+        ws3 = [exact(list(t.shape), dtype, gen) for t in outs3]
+        check(area, f"all_to_all scatter_slots={hq} n={hkv} P={p}", rng,
+              lambda x: sp.all_to_all(x, g, 0, 2, n, scatter_slots=hq),
+              xs[r], outs3[r], ws3[r], grads3(ws3)[r])
+        # gather_slots: the reverse, which sums the copies.
+        ys = [exact(list(t.shape), dtype, gen) for t in outs3]
+        area.cases += 1
+        try:
+            got = sp.all_to_all(ys[r], g, 2, 0, hkv, gather_slots=hq)
+            _, sum_copies = ref.ref_replicated(xs, 0, 2, entries)
+            same(area, f"all_to_all gather_slots={hq} n={hkv} P={p}",
+                 "forward", got, sum_copies(ys)[r])
+        except Exception as e:  # noqa: BLE001 - reported as a failure
+            area.fail(f"all_to_all gather_slots={hq}",
+                      f"raised {type(e).__name__}: {e}")
+
+    # Uneven heads by the split rule, and back with heads=.
+    for h in [p + 1, 2 * p + 1, 3]:
+        lens = [rng.randint(1, 3) for _ in range(p)]
+        dtype = FLOATS[h % len(FLOATS)]
+        xs = [exact([1, lens[q], h, 2], dtype, gen) for q in range(p)]
+        want = ref.ref_all_to_all(xs, 2, 1, ref.split_sizes(h, p)) \
+            if h >= p else None
+        if want is None:  # fewer heads than ranks: replicated
+            want, grads = ref.ref_replicated(xs, 2, 1,
+                                             ref.replicated_entries(h, p, p))
+            ws = [exact(list(t.shape), dtype, gen) for t in want]
+            want_grad = grads(ws)
+        else:
+            ws = [exact(list(t.shape), dtype, gen) for t in want]
+            want_grad = ref.ref_all_to_all_adjoint(ws, 2, 1, lens)
+        check(area, f"all_to_all_4D uneven heads={h} P={p} {dtype}", rng,
+              lambda x: sp.all_to_all_4D(x, 2, 1, g, seq_lens=lens),
+              xs[r], want[r], ws[r], want_grad[r])
+        area.cases += 1
+        try:
+            y = sp.all_to_all_4D(xs[r], 2, 1, g, seq_lens=lens)
+            back = sp.all_to_all_4D(y, 1, 2, g, seq_lens=lens, heads=h)
+            copies = [sum(e.count(k) for e in ref.replicated_entries(h, p, p))
+                      if h < p else 1 for k in range(h)]
+            scale = torch.tensor(copies, dtype=torch.float64).view(1, 1, h, 1)
+            same(area, f"all_to_all_4D there and back heads={h} P={p}",
+                 "round trip", back, (xs[r].double() * scale).to(dtype))
+        except Exception as e:  # noqa: BLE001 - reported as a failure
+            area.fail(f"there and back heads={h}",
+                      f"raised {type(e).__name__}: {e}")
+
+    # Errors name the function and the value.
+    x = exact([1, 2, 2, 2], torch.float32, gen)
+    expect_error(area, "query_heads=0", lambda: sp.all_to_all_4D(
+        x, 2, 1, g, seq_lens=[2] * p, query_heads=0), ValueError,
+        r"all_to_all_4D.*slot count 0 is not positive")
+    expect_error(area, "reverse query_heads without heads",
+                 lambda: sp.all_to_all_4D(x, 1, 2, g, seq_lens=[2] * p,
+                                          query_heads=4), ValueError,
+                 r"all_to_all_4D: query_heads= on the reverse call needs "
+                 r"heads=")
+    expect_error(area, "forward heads=", lambda: sp.all_to_all_4D(
+        x, 2, 1, g, seq_lens=[2] * p, heads=2), ValueError,
+        r"all_to_all_4D: heads= is the head count of the reverse call")
+    expect_error(area, "reverse negative heads", lambda: sp.all_to_all_4D(
+        x, 1, 2, g, seq_lens=[2] * p, heads=-1), ValueError,
+        r"all_to_all_4D: heads -1 is negative")
+    expect_error(area, "gather_slots without gather_size",
+                 lambda: sp.all_to_all(x, g, 1, 2, gather_slots=4),
+                 ValueError, r"all_to_all: gather_slots=4 sums replicated "
+                             r"blocks and needs gather_size")
+
+
 def attention(q, k, v):
     """Softmax attention over dim 1 of [b, s, h, d] tensors."""
     scores = torch.einsum("bshd,bthd->bhst", q, k) / q.shape[-1] ** 0.5
@@ -1059,6 +1219,7 @@ AREAS = [
     ("errors", area_errors),
     ("compile", area_compile),
     ("peers", area_peers),
+    ("gqa", area_gqa),
 ]
 
 
@@ -1092,7 +1253,7 @@ def main():
     ctx.size1_ring = sp.ParallelState(singles[rank],
                                       ctx.group if world > 1 else None)
     results = {}
-    only = os.environ.get("SEQPAR_TEST_AREAS")  # for debugging: a,b,...
+    only = os.environ.get("SEQPAR_TEST_AREAS")  # a,b,...: only these
     for name, fn in AREAS:
         if only and name not in only.split(","):
             results[name] = {"cases": 1, "failures": []}

@@ -225,6 +225,33 @@ template <DType Type> struct Scale {
   }
 };
 
+/// Adds one element to the destination; `Wide` is the arithmetic type.
+template <DType Type> struct Add {
+  template <typename U> static void wrap(char *d, const char *s) {
+    store(d, U(load<U>(d) + load<U>(s))); // Unsigned: wraps, never UB.
+  }
+  void operator()(char *d, const char *s) const {
+    if constexpr (Type == DType::F64)
+      store(d, load<double>(d) + load<double>(s));
+    else if constexpr (Type == DType::F32)
+      store(d, load<float>(d) + load<float>(s));
+    else if constexpr (Type == DType::F16)
+      store(d, floatToHalf(halfToFloat(load<uint16_t>(d)) +
+                           halfToFloat(load<uint16_t>(s))));
+    else if constexpr (Type == DType::BF16)
+      store(d, floatToBfloat16(bfloat16ToFloat(load<uint16_t>(d)) +
+                               bfloat16ToFloat(load<uint16_t>(s))));
+    else if constexpr (Type == DType::I64)
+      wrap<uint64_t>(d, s);
+    else if constexpr (Type == DType::I32)
+      wrap<uint32_t>(d, s);
+    else if constexpr (Type == DType::I8)
+      wrap<uint8_t>(d, s);
+    else
+      store(d, uint8_t(load<uint8_t>(d) != 0 || load<uint8_t>(s) != 0));
+  }
+};
+
 /// Walks the outer dims of `c` (all but the innermost) with an odometer and
 /// calls `inner(dst, src)` for each innermost line.
 template <typename Fn>
@@ -274,6 +301,27 @@ void copyOne(const CopyJob &job, int64_t es, DType type, const Scaling &scaling,
     c.srcStride[0] = c.dstStride[0] = 1;
   }
   int last = c.rank - 1;
+  if (job.accumulate) {
+    switch (type) {
+    case DType::F64:
+      return copyElements(c, es, src, dst, Add<DType::F64>{});
+    case DType::F32:
+      return copyElements(c, es, src, dst, Add<DType::F32>{});
+    case DType::F16:
+      return copyElements(c, es, src, dst, Add<DType::F16>{});
+    case DType::BF16:
+      return copyElements(c, es, src, dst, Add<DType::BF16>{});
+    case DType::I64:
+      return copyElements(c, es, src, dst, Add<DType::I64>{});
+    case DType::I32:
+      return copyElements(c, es, src, dst, Add<DType::I32>{});
+    case DType::I8:
+      return copyElements(c, es, src, dst, Add<DType::I8>{});
+    case DType::I1:
+      return copyElements(c, es, src, dst, Add<DType::I1>{});
+    }
+    return;
+  }
   if (scaling.mode != GradScale::None) {
     switch (type) {
     case DType::F64:

@@ -37,6 +37,7 @@ struct CudaCopyDesc {
   int32_t dtype = 0;                ///< DType, for scaling.
   int32_t scale = 0; ///< GradScale; vecBytes is the element size then.
   int64_t factor = 1;
+  int32_t accumulate = 0; ///< Add to dst (CopyJob::accumulate); as scale.
 };
 
 /// Grid-stride launch geometry.
@@ -68,8 +69,8 @@ SEQPAR_HD inline void cudaCopyOffsets(const CudaCopyDesc &d, int64_t linear,
 /// Builds the launch of `job` with elements of `type`: coalesces the box
 /// (coalesce in Copy.h), then picks the widest vector (up to 16 bytes) that
 /// divides the innermost contiguous run, every other stride and both base
-/// addresses; scaling copies move one element per thread. Returns false for
-/// an empty copy.
+/// addresses; scaling and accumulating copies move one element per thread.
+/// Returns false for an empty copy.
 SEQPAR_RT_EXPORT bool planCudaCopy(const CopyJob &job, DType type,
                                    const Scaling &scaling, CudaCopyDesc &out);
 

@@ -23,6 +23,7 @@ bool planCudaCopy(const CopyJob &job, DType type, const Scaling &scaling,
   out.dtype = static_cast<int32_t>(type);
   out.scale = static_cast<int32_t>(scaling.mode);
   out.factor = scaling.factor;
+  out.accumulate = job.accumulate ? 1 : 0;
   if (c.rank == 0) { // A single element.
     c.rank = 1;
     c.size[0] = 1;
@@ -30,8 +31,8 @@ bool planCudaCopy(const CopyJob &job, DType type, const Scaling &scaling,
   }
   int64_t vec = es;
   const int last = c.rank - 1;
-  if (scaling.mode == GradScale::None && c.srcStride[last] == 1 &&
-      c.dstStride[last] == 1) {
+  if (scaling.mode == GradScale::None && !job.accumulate &&
+      c.srcStride[last] == 1 && c.dstStride[last] == 1) {
     const int64_t run = c.size[last] * es;
     auto fits = [&](int64_t v) {
       if (run % v || reinterpret_cast<uintptr_t>(out.src) % v ||

@@ -745,18 +745,26 @@ Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
   Backend &comm = *p.comm;
   layout::AllToAllPlan plan =
       layout::planAllToAll(res, in.strides, out.strides);
+  const bool reduce = res.op.gather.dist.kind == layout::DistKind::Replicated;
 
   std::vector<int64_t> sendBytes(P, 0), recvBytes(P, 0);
   std::vector<int64_t> sendStage(P, -1), recvStage(P, -1);
   int64_t stage = 0;
+  // A replicated scatter dim: the input packed once (unless it is already in
+  // the wire order), every peer's range read from that one copy.
+  int64_t sharedStage = -1;
+  if (plan.sendShared && P > 1 && !plan.sendAll.isContiguous())
+    sharedStage =
+        addSegment(stage, layout::numElements(plan.sendAll.shape) * es);
   for (int64_t q = 0; q < P; ++q) {
     if (q == r)
       continue;
     sendBytes[q] = plan.sendCounts[q] * es;
     recvBytes[q] = plan.recvCounts[q] * es;
-    if (sendBytes[q] && !plan.send[q].isContiguous())
+    if (sendBytes[q] && !plan.sendShared && !plan.send[q].isContiguous())
       sendStage[q] = addSegment(stage, sendBytes[q]);
-    if (recvBytes[q] && !plan.recv[q].isContiguous())
+    // Replicas are summed from the receive buffer, never received in place.
+    if (recvBytes[q] && (reduce || !plan.recv[q].isContiguous()))
       recvStage[q] = addSegment(stage, recvBytes[q]);
   }
   if (Status st = reserveStaging(stage); !st)
@@ -765,17 +773,34 @@ Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
   std::vector<const void *> sendPtr(P, nullptr);
   std::vector<void *> recvPtr(P, nullptr);
   std::vector<CopyJob> pack, unpack;
+  const char *shared = nullptr;
+  if (plan.sendShared && P > 1) {
+    const StridedBlock &all = plan.sendAll;
+    if (sharedStage >= 0) {
+      char *buf = addr(staging_, sharedStage, 1);
+      if (layout::numElements(all.shape))
+        pack.push_back(makeJob(in.data, all.strides, buf,
+                               layout::denseStrides(all.shape), all.shape));
+      shared = buf;
+    } else {
+      shared = static_cast<const char *>(in.data);
+    }
+  }
   for (int64_t q = 0; q < P; ++q) {
     const StridedBlock &sb = plan.send[q], &rb = plan.recv[q];
     if (q == r) {
-      // Our own chunk goes straight from the input to the output.
-      if (plan.sendCounts[q])
+      // Our own chunk goes straight from the input to the output (after the
+      // exchange when it is summed with the peers').
+      if (plan.sendCounts[q] && !reduce)
         pack.push_back(makeJob(addr(in.data, sb.offset, es), sb.strides,
                                addr(out.data, rb.offset, es), rb.strides,
                                sb.shape));
       continue;
     }
-    if (sendStage[q] >= 0) {
+    if (shared) {
+      if (sendBytes[q])
+        sendPtr[q] = shared + plan.sendDispls[q] * es;
+    } else if (sendStage[q] >= 0) {
       char *buf = addr(staging_, sendStage[q], 1);
       pack.push_back(makeJob(addr(in.data, sb.offset, es), sb.strides, buf,
                              layout::denseStrides(sb.shape), sb.shape));
@@ -785,13 +810,23 @@ Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
     }
     if (recvStage[q] >= 0) {
       char *buf = addr(staging_, recvStage[q], 1);
-      unpack.push_back(makeJob(buf, layout::denseStrides(rb.shape),
-                               addr(out.data, rb.offset, es), rb.strides,
-                               rb.shape));
+      if (!reduce)
+        unpack.push_back(makeJob(buf, layout::denseStrides(rb.shape),
+                                 addr(out.data, rb.offset, es), rb.strides,
+                                 rb.shape));
       recvPtr[q] = buf;
     } else if (recvBytes[q]) {
       recvPtr[q] = addr(out.data, rb.offset, es);
     }
+  }
+  // The replicas of a replicated gather dim, summed in group-rank order.
+  for (const layout::ReduceStep &step : plan.reduce) {
+    const void *base = step.peer == r ? in.data : recvPtr[step.peer];
+    CopyJob job = makeJob(addr(const_cast<void *>(base), step.src.offset, es),
+                          step.src.strides, addr(out.data, step.dst.offset, es),
+                          step.dst.strides, step.src.shape);
+    job.accumulate = step.accumulate;
+    unpack.push_back(std::move(job));
   }
   if (Status st = comm.copy(pack, in.dtype, {}); !st)
     return {st.code(), res.name + ": " + st.message()};

@@ -86,6 +86,15 @@ TEST(CudaCopyPlan, PicksTheWidestVectorThatFits) {
                            {GradScale::Up, 2}, d));
   EXPECT_EQ(d.vecBytes, 2);
   EXPECT_EQ(d.scale, int32_t(GradScale::Up));
+  // Accumulating (the sums of replicated blocks) too, contiguous or not.
+  CopyJob add{src, dst, {4, 256}, {512, 1}, {256, 1}};
+  add.accumulate = true;
+  ASSERT_TRUE(planCudaCopy(add, DType::F32, {}, d));
+  EXPECT_EQ(d.vecBytes, 4);
+  EXPECT_EQ(d.accumulate, 1);
+  EXPECT_EQ(d.total, 4 * 256);
+  ASSERT_TRUE(planCudaCopy({src, dst, {1024}, {1}, {1}}, DType::F32, {}, d));
+  EXPECT_EQ(d.accumulate, 0);
   // Empty boxes launch nothing.
   EXPECT_FALSE(
       planCudaCopy({src, dst, {0, 4}, {4, 1}, {4, 1}}, DType::I8, {}, d));

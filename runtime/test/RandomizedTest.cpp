@@ -9,7 +9,8 @@
 // including the untouched padding of the output view.
 //
 // Ops: all_to_all (aligned, unaligned, explicit scatter sizes, gather_size,
-// variable lengths exchanged once and reused by the adjoint), split and
+// variable lengths exchanged once and reused by the adjoint, a replicated
+// scatter dim (GQA) and its adjoint that sums the copies), split and
 // gather in every distribution (split rule, explicit sizes, zigzag, packed)
 // and two-level (hybrid: zigzag, packed or the split rule over the leading
 // axes, the split rule over the last ones; a leading group of one rank is a
@@ -203,9 +204,11 @@ public:
     rt_.setCheckMode(rng.coin(20));
     useCApi_ = rng.coin(30);
     pickGrid(rng);
-    int kind = int(rng.in(0, 9));
+    int kind = int(rng.in(0, 11));
     if (kind <= 3)
       allToAllCase(rng, kind == 3);
+    else if (kind >= 10)
+      replicatedCase(rng);
     else
       splitGatherCase(rng);
   }
@@ -345,6 +348,118 @@ private:
       ++pos;
     });
     execute(tag, op, ins[me], exp, rng);
+  }
+
+  //===--------------------------------------------------------------------===//
+  // All-to-all with a replicated scatter dim (GQA) and its adjoint
+  //===--------------------------------------------------------------------===//
+
+  /// The entries of a dim of `n` spread over `slots` slots that each of `p`
+  /// ranks holds: entry h covers [h/n, (h+1)/n) of [0, 1), slot v covers
+  /// [v/slots, (v+1)/slots), and a rank holds the entries overlapping its
+  /// split-rule slots.
+  static std::vector<Shape> replicatedLists(int64_t n, int64_t slots,
+                                            int64_t p) {
+    Shape sz = ruleSizes(slots, p), off = prefix(sz);
+    std::vector<Shape> out(p);
+    for (int64_t q = 0; q < p; ++q)
+      for (int64_t h = 0; h < n; ++h)
+        for (int64_t v = off[q]; v < off[q] + sz[q]; ++v)
+          if (h * slots < (v + 1) * n && (h + 1) * slots > v * n) {
+            out[q].push_back(h);
+            break;
+          }
+    return out;
+  }
+
+  void replicatedCase(Rng &rng) {
+    Shape axes = pickAxes(rng);
+    Shape members = groupOf(worldRank, grid_, axes);
+    int64_t P = int64_t(members.size());
+    int64_t me =
+        std::find(members.begin(), members.end(), worldRank) - members.begin();
+    int64_t rank = rng.in(2, 5);
+    int64_t s = rng.in(0, rank - 1), g = rng.in(0, rank - 2);
+    if (g >= s)
+      ++g;
+    Shape base(rank);
+    for (auto &d : base)
+      d = rng.in(1, 3);
+    // Fewer entries than ranks (GQA's KV heads) most of the time.
+    int64_t H = rng.coin(70) ? rng.in(0, P) : rng.in(0, 2 * P + 2);
+    int64_t slots =
+        rng.coin(50) ? std::max<int64_t>(P, 1) : rng.in(1, 2 * P + 3);
+    int64_t N = rng.in(0, 3 * P + 2);
+    Shape gath = ruleSizes(N, P), gOff = prefix(gath);
+    std::vector<Shape> entries = replicatedLists(H, slots, P);
+    bool adjoint = rng.coin(50);
+    dimCombos.insert({rank, s, g});
+    groupsSeen.insert({grid_, axes});
+    std::string tag =
+        std::string("all_to_all/replicated") + (adjoint ? "/adjoint" : "");
+    counts[tag]++;
+
+    Op op = allToAllOp(axes, s, g, {}, {}, N);
+    op.scatter.dist = replicatedDist(slots);
+    op = named(op);
+    std::vector<Shape> inShapes(P, base);
+    for (int64_t q = 0; q < P; ++q) {
+      inShapes[q][s] = H;
+      inShapes[q][g] = gath[q];
+    }
+    if (!adjoint) {
+      std::vector<TestTensor> ins = makeInputs(members, inShapes, false);
+      Shape outShape = base;
+      outShape[s] = int64_t(entries[me].size());
+      outShape[g] = N;
+      Expected exp{std::vector<uint8_t>(size_t(product(outShape) * es())),
+                   outShape};
+      int64_t pos = 0;
+      TestTensor::forEachIndex(outShape, [&](const Shape &idx) {
+        int64_t q = 0;
+        while (idx[g] >= gOff[q] + gath[q])
+          ++q;
+        Shape src = idx;
+        src[g] -= gOff[q];
+        src[s] = entries[me][idx[s]];
+        std::memcpy(&exp.bytes[pos * es()], ins[q].at(src), size_t(es()));
+        ++pos;
+      });
+      return execute(tag, op, ins[me], exp, rng);
+    }
+    // The adjoint: every rank's copies of an entry summed in rank order.
+    Op adj;
+    if (Status st = rt_.adjoint(op, inShapes[me], GradScale::None, adj); !st)
+      return fail(tag, "adjoint failed: " + st.message());
+    std::vector<Shape> gradShapes(P, base);
+    for (int64_t q = 0; q < P; ++q) {
+      gradShapes[q][s] = int64_t(entries[q].size());
+      gradShapes[q][g] = N;
+    }
+    std::vector<TestTensor> ins = makeInputs(members, gradShapes, true);
+    Shape outShape = inShapes[me];
+    Expected exp{std::vector<uint8_t>(size_t(product(outShape) * es())),
+                 outShape};
+    int64_t pos = 0;
+    TestTensor::forEachIndex(outShape, [&](const Shape &idx) {
+      uint8_t *dst = &exp.bytes[pos * es()];
+      bool first = true;
+      for (int64_t q = 0; q < P; ++q) {
+        auto at = std::find(entries[q].begin(), entries[q].end(), idx[s]);
+        if (at == entries[q].end())
+          continue;
+        Shape src = idx;
+        src[s] = at - entries[q].begin();
+        src[g] += gOff[me];
+        if (first)
+          std::memcpy(dst, ins[q].at(src), size_t(es()));
+        else
+          refAdd(type_, ins[q].at(src), dst);
+        first = false;
+      }
+      ++pos;
+    });
+    execute(tag, adj, ins[me], exp, rng);
   }
 
   //===--------------------------------------------------------------------===//
@@ -706,16 +821,18 @@ int main(int argc, char **argv) {
     size_t first = kv.first.find('/');
     size_t second = kv.first.find('/', first + 1);
     kinds.insert(kv.first.rfind("all_to_all", 0) == 0
-                     ? "all_to_all"
+                     ? kv.first.rfind("all_to_all/replicated", 0) == 0
+                           ? "all_to_all/replicated"
+                           : "all_to_all"
                      : kv.first.substr(0, second));
   }
   if (worldRank == 0)
-    std::printf("op kinds and distributions covered: %zu of 15\n",
+    std::printf("op kinds and distributions covered: %zu of 16\n",
                 kinds.size());
-  if (cases >= 500 && kinds.size() != 15) {
+  if (cases >= 500 && kinds.size() != 16) {
     if (worldRank == 0)
       std::fprintf(stderr,
-                   "only %zu of 15 op kinds and distributions were "
+                   "only %zu of 16 op kinds and distributions were "
                    "drawn\n",
                    kinds.size());
     sum += 1;

@@ -254,6 +254,69 @@ inline void refScale(DType type, GradScale mode, int64_t factor,
   }
 }
 
+/// Reference of an accumulating copy of one element: dst += src in the
+/// element type (f16 with the compiler's _Float16, bf16 rounded as above),
+/// integers wrapping, i1 as logical or.
+inline void refAdd(DType type, const uint8_t *src, uint8_t *dst) {
+  auto wrap = [&](auto zero) {
+    using U = decltype(zero);
+    U a, b;
+    std::memcpy(&a, dst, sizeof(U));
+    std::memcpy(&b, src, sizeof(U));
+    U r = U(a + b);
+    std::memcpy(dst, &r, sizeof(U));
+  };
+  switch (type) {
+  case DType::F64: {
+    double a, b;
+    std::memcpy(&a, dst, 8);
+    std::memcpy(&b, src, 8);
+    a += b;
+    std::memcpy(dst, &a, 8);
+    return;
+  }
+  case DType::F32: {
+    float a, b;
+    std::memcpy(&a, dst, 4);
+    std::memcpy(&b, src, 4);
+    a += b;
+    std::memcpy(dst, &a, 4);
+    return;
+  }
+  case DType::F16: {
+    _Float16 a, b;
+    std::memcpy(&a, dst, 2);
+    std::memcpy(&b, src, 2);
+    _Float16 r = static_cast<_Float16>(float(a) + float(b));
+    std::memcpy(dst, &r, 2);
+    return;
+  }
+  case DType::BF16: {
+    uint16_t a, b;
+    std::memcpy(&a, dst, 2);
+    std::memcpy(&b, src, 2);
+    auto toFloat = [](uint16_t x) {
+      uint32_t w = uint32_t(x) << 16;
+      float f;
+      std::memcpy(&f, &w, 4);
+      return f;
+    };
+    uint16_t r = refBfloat16(toFloat(a) + toFloat(b));
+    std::memcpy(dst, &r, 2);
+    return;
+  }
+  case DType::I64:
+    return wrap(uint64_t(0));
+  case DType::I32:
+    return wrap(uint32_t(0));
+  case DType::I8:
+    return wrap(uint8_t(0));
+  case DType::I1:
+    *dst = uint8_t(*dst != 0 || *src != 0);
+    return;
+  }
+}
+
 } // namespace seqpar::rt::test
 
 #endif // SEQPAR_RUNTIME_TEST_TESTUTIL_H

@@ -250,7 +250,9 @@ Status TorchBackend::copy(const std::vector<CopyJob> &jobs, DType type,
                                      job.srcStrides, options);
       at::Tensor dst =
           at::from_blob(job.dst, job.shape, job.dstStrides, options);
-      if (scaling.mode == GradScale::Up)
+      if (job.accumulate)
+        dst.add_(src);
+      else if (scaling.mode == GradScale::Up)
         at::mul_out(dst, src, at::scalar_tensor(scaling.factor, options));
       else if (scaling.mode == GradScale::Down)
         at::div_out(dst, src, at::scalar_tensor(scaling.factor, options));

@@ -735,7 +735,7 @@ TEST(Resolver, ErrorsNameTheValues) {
   zigzagA2a.scatter.dist.kind = DistKind::Zigzag;
   EXPECT_EQ(error(zigzagA2a, {4, 2}),
             "scatter dim 0: an all_to_all distributes its dims by the split "
-            "rule or explicit sizes, not by zigzag");
+            "rule, explicit sizes or replicated blocks, not by zigzag");
   Op runtimeSizes = allToAllOp({0}, 0, 1);
   runtimeSizes.gridShape = {2};
   runtimeSizes.gather.dist.kind = DistKind::Sizes;
@@ -918,3 +918,268 @@ TEST(Descriptor, MutatedDescriptorsNeverCrash) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Replicated blocks (GQA)
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The entries of a dim of `n` entries spread over `slots` slots that rank
+/// `r` of `p` holds, from the definition: entry h covers the real interval
+/// [h/n, (h+1)/n) of [0, 1), slot v covers [v/slots, (v+1)/slots), and a
+/// rank holds the entries whose interval overlaps one of its split-rule
+/// slots.
+std::vector<int64_t> replicatedEntries(int64_t n, int64_t slots, int64_t p,
+                                       int64_t r) {
+  int64_t a = 0;
+  for (int64_t q = 0; q < r; ++q)
+    a += calSplitSizes(slots, p)[q];
+  int64_t b = a + calSplitSizes(slots, p)[r];
+  std::vector<int64_t> out;
+  for (int64_t h = 0; h < n; ++h)
+    for (int64_t v = a; v < b; ++v)
+      if (h * slots < (v + 1) * n && (h + 1) * slots > v * n) {
+        out.push_back(h);
+        break;
+      }
+  return out;
+}
+
+} // namespace
+
+TEST(ShardMap, ReplicatedBlocksMatchTheDefinition) {
+  for (int64_t p = 1; p <= 9; ++p)
+    for (int64_t n = 0; n <= 12; ++n)
+      for (int64_t slots = 1; slots <= 13; ++slots) {
+        ShardMap map = mapOf(DistKind::Replicated, n, p, 1, {slots});
+        for (int64_t r = 0; r < p; ++r)
+          EXPECT_EQ(indicesOf(map, r), replicatedEntries(n, slots, p, r))
+              << "n " << n << " slots " << slots << " p " << p << " r " << r;
+      }
+  // GQA with fewer KV heads than ranks: repeat_interleave by P / H, split.
+  for (int64_t p : {2, 4, 8})
+    for (int64_t h = 1; h <= p; h *= 2) {
+      ShardMap map = mapOf(DistKind::Replicated, h, p, 1, {p});
+      for (int64_t r = 0; r < p; ++r)
+        EXPECT_EQ(indicesOf(map, r), std::vector<int64_t>{r / (p / h)});
+    }
+  // Slots equal to the entries: the split rule.
+  EXPECT_EQ(mapOf(DistKind::Replicated, 7, 3, 1, {7}).localSizes(),
+            split(7, 3));
+  // 32 query heads over 3 ranks (11, 11, 10) use KV heads 0-2, 2-5, 5-7.
+  ShardMap gqa = mapOf(DistKind::Replicated, 8, 3, 1, {32});
+  EXPECT_EQ(gqa.pieces[0], (Pieces{{0, 3}}));
+  EXPECT_EQ(gqa.pieces[1], (Pieces{{2, 4}}));
+  EXPECT_EQ(gqa.pieces[2], (Pieces{{5, 3}}));
+  EXPECT_FALSE(gqa.tilesExactly());
+}
+
+TEST(ShardMap, ReplicatedBlocksErrors) {
+  auto error = [](std::vector<int64_t> values, int64_t length,
+                  int64_t inner = 0) {
+    Distribution dist = replicatedDist(0);
+    dist.values = std::move(values);
+    dist.innerAxes = inner;
+    Result<ShardMap> map =
+        shardMap(dist, length, {4, inner ? 2 : 4, inner ? 2 : 1});
+    EXPECT_FALSE(map);
+    return map.error();
+  };
+  EXPECT_EQ(error({0}, 4), "the slot count 0 is not positive");
+  EXPECT_EQ(error({-3}, 4), "the slot count -3 is not positive");
+  EXPECT_EQ(error({}, 4), "replicated blocks take one slot count but got 0 "
+                          "values []");
+  EXPECT_EQ(error({2, 2}, 4), "replicated blocks take one slot count but got "
+                              "2 values [2, 2]");
+  EXPECT_EQ(error({4}, 4, 1), "replicated blocks take no inner axes");
+  EXPECT_EQ(error({int64_t(1) << 40}, int64_t(1) << 40),
+            "1099511627776 slots times the length 1099511627776 overflows "
+            "int64");
+
+  // Only an all_to_all moves them, on one dim, and a gather needs a length.
+  Op split = splitOp({0}, 1);
+  split.gridShape = {4};
+  split.scatter.dist = replicatedDist(4);
+  EXPECT_EQ(resolve(split, {2, 2}, 0).error(),
+            "dim 1: only an all_to_all distributes by replicated blocks, not "
+            "a split");
+  Op both = allToAllOp({0}, 1, 0);
+  both.gridShape = {4};
+  both.scatter.dist = replicatedDist(4);
+  both.gather.dist = replicatedDist(4, 8);
+  EXPECT_EQ(resolve(both, {2, 2}, 0).error(),
+            "an all_to_all replicates its scatter dim or its gather dim, not "
+            "both");
+  Op gather = allToAllOp({0}, 0, 1);
+  gather.gridShape = {4};
+  gather.gather.dist = replicatedDist(4);
+  EXPECT_EQ(resolve(gather, {8, 1}, 0).error(),
+            "gather dim 1: a gather by replicated blocks needs the gathered "
+            "length");
+}
+
+namespace {
+
+/// Runs `op` on every rank of a simulated group of `p` ranks as the runtime
+/// does with the plans (a shared send packed once with the scatter dim
+/// first; the reduce steps in order) and returns every rank's output.
+std::vector<std::vector<double>>
+simulate(const Op &op, const std::vector<Shape> &shapes,
+         const std::vector<std::vector<double>> &inputs) {
+  auto p = static_cast<int64_t>(shapes.size());
+  std::vector<Resolved> res;
+  std::vector<AllToAllPlan> plans;
+  for (int64_t q = 0; q < p; ++q) {
+    res.push_back(resolved(op, shapes[q], q));
+    plans.push_back(planAllToAll(res.back(), denseStrides(shapes[q]),
+                                 denseStrides(res.back().outShape)));
+  }
+  auto copyBox = [](const std::vector<double> &src, const StridedBlock &from,
+                    std::vector<double> &dst, const StridedBlock &to,
+                    bool add) {
+    EXPECT_EQ(from.shape, to.shape);
+    forEach(from.shape, [&](const Shape &idx) {
+      double v = src[offsetIn(from, idx)];
+      double &d = dst[offsetIn(to, idx)];
+      d = add ? d + v : v;
+    });
+  };
+  // The messages: message[q][r] is what q sends r, dense in wire order.
+  std::vector<std::vector<std::vector<double>>> message(
+      p, std::vector<std::vector<double>>(p));
+  for (int64_t q = 0; q < p; ++q) {
+    const AllToAllPlan &plan = plans[q];
+    std::vector<double> packed;
+    if (plan.sendShared) {
+      packed.resize(numElements(plan.sendAll.shape));
+      copyBox(inputs[q], plan.sendAll, packed, denseBlock(plan.sendAll.shape),
+              false);
+    }
+    for (int64_t r = 0; r < p; ++r) {
+      std::vector<double> &m = message[q][r];
+      m.resize(plan.sendCounts[r]);
+      if (plan.sendShared) {
+        EXPECT_LE(plan.sendDispls[r] + plan.sendCounts[r],
+                  static_cast<int64_t>(packed.size()));
+        std::copy(packed.begin() + plan.sendDispls[r],
+                  packed.begin() + plan.sendDispls[r] + plan.sendCounts[r],
+                  m.begin());
+      } else {
+        copyBox(inputs[q], plan.send[r], m, denseBlock(plan.send[r].shape),
+                false);
+      }
+    }
+  }
+  std::vector<std::vector<double>> outs(p);
+  for (int64_t r = 0; r < p; ++r) {
+    const AllToAllPlan &plan = plans[r];
+    outs[r].assign(numElements(res[r].outShape), -1.0);
+    for (int64_t q = 0; q < p; ++q)
+      EXPECT_EQ(plans[q].sendCounts[r], plan.recvCounts[q]);
+    if (plan.reduce.empty()) {
+      for (int64_t q = 0; q < p; ++q)
+        copyBox(message[q][r], denseBlock(plan.recv[q].shape), outs[r],
+                plan.recv[q], false);
+      continue;
+    }
+    for (const ReduceStep &step : plan.reduce) {
+      // This rank's own data is read from its input, with its offsets.
+      if (step.peer == r)
+        copyBox(inputs[r], step.src, outs[r], step.dst, step.accumulate);
+      else
+        copyBox(message[step.peer][r], step.src, outs[r], step.dst,
+                step.accumulate);
+    }
+  }
+  return outs;
+}
+
+} // namespace
+
+TEST(AllToAllPlan, ReplicatedScatterAndItsAdjointMatchTheDefinition) {
+  std::mt19937_64 rng(11);
+  for (int iter = 0; iter < 300; ++iter) {
+    int64_t rank = 2 + rng() % 3, p = 1 + rng() % 8;
+    Shape base(rank);
+    for (int64_t &d : base)
+      d = 1 + rng() % 3;
+    int64_t s = rng() % rank, g = rng() % rank;
+    if (s == g)
+      g = (s + 1) % rank;
+    int64_t heads = rng() % 9, slots = 1 + rng() % 12;
+    std::vector<int64_t> gatherSizes = split(rng() % 9, p);
+    Op op = allToAllOp({0}, s, g, {}, gatherSizes);
+    op.scatter.dist = replicatedDist(slots);
+    op.gridShape = {p};
+    std::vector<Shape> shapes(p, base);
+    std::vector<std::vector<double>> inputs(p);
+    for (int64_t q = 0; q < p; ++q) {
+      shapes[q][s] = heads;
+      shapes[q][g] = gatherSizes[q];
+      inputs[q].resize(numElements(shapes[q]));
+      for (double &x : inputs[q])
+        x = double(rng() % 1000);
+    }
+    std::vector<std::vector<double>> outs = simulate(op, shapes, inputs);
+    // Forward: rank r holds its entries of the scatter dim, every rank's
+    // gather piece in rank order.
+    std::vector<int64_t> gOff = offsetsOf(gatherSizes);
+    std::vector<Shape> outShapes(p);
+    for (int64_t r = 0; r < p; ++r) {
+      std::vector<int64_t> entries = replicatedEntries(heads, slots, p, r);
+      Shape outShape = base;
+      outShape[s] = static_cast<int64_t>(entries.size());
+      outShape[g] = sum(gatherSizes);
+      outShapes[r] = outShape;
+      ASSERT_EQ(static_cast<int64_t>(outs[r].size()), numElements(outShape));
+      forEach(outShape, [&](const Shape &idx) {
+        int64_t q = 0;
+        while (idx[g] >= gOff[q] + gatherSizes[q])
+          ++q;
+        Shape srcIdx = idx;
+        srcIdx[g] -= gOff[q];
+        srcIdx[s] = entries[idx[s]];
+        EXPECT_EQ(outs[r][offsetIn(denseBlock(outShape), idx)],
+                  inputs[q][offsetIn(denseBlock(shapes[q]), srcIdx)])
+            << "iter " << iter;
+      });
+    }
+    // The adjoint sums every copy of an entry back, in rank order.
+    Result<Op> adj = adjointOp(op, shapes[0], 0, GradScale::None);
+    ASSERT_TRUE(adj) << adj.error();
+    EXPECT_EQ(adj->gather.dist.kind, DistKind::Replicated);
+    EXPECT_EQ(adj->gather.dist.length, heads);
+    std::vector<std::vector<double>> back = simulate(*adj, outShapes, outs);
+    for (int64_t q = 0; q < p; ++q) {
+      ASSERT_EQ(back[q].size(), inputs[q].size());
+      forEach(shapes[q], [&](const Shape &idx) {
+        int64_t copies = 0;
+        for (int64_t r = 0; r < p; ++r) {
+          std::vector<int64_t> e = replicatedEntries(heads, slots, p, r);
+          copies += std::count(e.begin(), e.end(), idx[s]);
+        }
+        double x = inputs[q][offsetIn(denseBlock(shapes[q]), idx)];
+        EXPECT_EQ(back[q][offsetIn(denseBlock(shapes[q]), idx)],
+                  double(copies) * x)
+            << "iter " << iter;
+      });
+    }
+  }
+}
+
+TEST(AllToAllPlan, ReplicatedScatterReadsEachEntryOnce) {
+  // 2 heads on 4 ranks: the input is packed once and each peer's range
+  // points into it; two peers share each head.
+  Op op = allToAllOp({0}, 2, 1);
+  op.scatter.dist = replicatedDist(4);
+  op.gridShape = {4};
+  AllToAllPlan plan =
+      planAllToAll(resolved(op, {1, 3, 2, 5}, 1), denseStrides({1, 3, 2, 5}),
+                   denseStrides({1, 12, 1, 5}));
+  EXPECT_TRUE(plan.sendShared);
+  EXPECT_EQ(plan.sendAll.shape, (Shape{2, 1, 3, 5}));
+  EXPECT_EQ(plan.sendDispls, (std::vector<int64_t>{0, 0, 15, 15}));
+  EXPECT_EQ(plan.sendCounts, (std::vector<int64_t>{15, 15, 15, 15}));
+  EXPECT_TRUE(plan.reduce.empty());
+}

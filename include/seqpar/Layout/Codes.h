@@ -32,11 +32,12 @@
 #define SEQPAR_NUM_KINDS 3
 
 /* How a dim is distributed over a group (see layout::Distribution). */
-#define SEQPAR_DIST_EVEN 0   /* the split rule */
-#define SEQPAR_DIST_SIZES 1  /* explicit per-rank sizes */
-#define SEQPAR_DIST_ZIGZAG 2 /* chunks r and 2P-1-r of 2P */
-#define SEQPAR_DIST_PACKED 3 /* every packed sequence by the split rule */
-#define SEQPAR_NUM_DISTS 4
+#define SEQPAR_DIST_EVEN 0       /* the split rule */
+#define SEQPAR_DIST_SIZES 1      /* explicit per-rank sizes */
+#define SEQPAR_DIST_ZIGZAG 2     /* chunks r and 2P-1-r of 2P */
+#define SEQPAR_DIST_PACKED 3     /* every packed sequence by the split rule */
+#define SEQPAR_DIST_REPLICATED 4 /* entries replicated over slots (GQA) */
+#define SEQPAR_NUM_DISTS 5
 
 /* Gradient scales of a split or gather used as an adjoint. */
 #define SEQPAR_SCALE_NONE 0

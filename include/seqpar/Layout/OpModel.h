@@ -41,6 +41,17 @@ enum class DistKind : int32_t {
   Zigzag = SEQPAR_DIST_ZIGZAG,
   /// Packed sequences, each split by the split rule.
   Packed = SEQPAR_DIST_PACKED,
+  /// Replicated blocks (an all_to_all's KV heads under GQA): the dim's N
+  /// entries are spread over V slots (`values` = {V}), entry i covering the
+  /// slots [i * V / N, (i + 1) * V / N); the slots are split over the group
+  /// by the split rule, and rank r holds every entry that covers one of its
+  /// slots: the entries [floor(a * N / V), ceil(b * N / V)) for its slots
+  /// [a, b), none for no slots. Pieces of neighbouring ranks may overlap:
+  /// with N < P = V each entry goes to P / N ranks (N dividing P), with V the
+  /// query heads each rank gets the KV heads its query heads use. A scatter
+  /// by it copies each overlapping entry to every rank holding it; a gather
+  /// by it sums the copies, in group-rank order.
+  Replicated = SEQPAR_DIST_REPLICATED,
 };
 
 /// Gradient scaling of a split or gather used as an adjoint: times the group
@@ -61,10 +72,11 @@ constexpr int64_t kRuntimeLength = SEQPAR_DESC_RUNTIME_LENGTH;
 struct Distribution {
   DistKind kind = DistKind::Even;
   /// Sizes: one size per group rank (empty: given with the call at run
-  /// time). Packed: the sequence lengths.
+  /// time). Packed: the sequence lengths. Replicated: {V}, the slots.
   std::vector<int64_t> values;
-  /// Even and Zigzag: the global length of the dim, kDefaultLength or
-  /// kRuntimeLength. Sizes and Packed: unused (their values give it).
+  /// Even, Zigzag and Replicated: the global length of the dim,
+  /// kDefaultLength or kRuntimeLength (a gather by replicated blocks needs
+  /// it). Sizes and Packed: unused (their values give it).
   int64_t length = kDefaultLength;
   /// Two-level distributions (hybrid ring x Ulysses): the distribution runs
   /// over the group of the leading axes, and each of its pieces is split
@@ -103,7 +115,8 @@ struct Op {
 std::string opName(const Op &op);
 /// "none", "up", "down".
 const char *gradScaleName(GradScale scale);
-/// "the split rule", "explicit sizes", "zigzag", "packed sequences".
+/// "the split rule", "explicit sizes", "zigzag", "packed sequences",
+/// "replicated blocks".
 const char *distName(DistKind kind);
 
 //===----------------------------------------------------------------------===//
@@ -114,6 +127,10 @@ const char *distName(DistKind kind);
 Op allToAllOp(std::vector<int64_t> axes, int64_t scatterDim, int64_t gatherDim,
               std::vector<int64_t> scatterSizes = {},
               std::vector<int64_t> gatherSizes = {}, int64_t gatherSize = -1);
+/// Replicated blocks over `slots` slots (DistKind::Replicated), for either
+/// move of an all_to_all: GQA's KV heads, `slots` its query heads or, for
+/// fewer heads than ranks, the group size. A gather needs its `length`.
+Distribution replicatedDist(int64_t slots, int64_t length = kDefaultLength);
 Op splitOp(std::vector<int64_t> axes, int64_t dim,
            std::vector<int64_t> sizes = {}, GradScale scale = GradScale::None);
 Op gatherOp(std::vector<int64_t> axes, int64_t dim,
@@ -225,6 +242,17 @@ Result<Op> adjointOp(const Op &op, const Shape &inShape, int64_t groupRank,
 // Block plans: which strided block of which tensor goes where, in elements
 //===----------------------------------------------------------------------===//
 
+/// One step of the sum that builds the output of an all_to_all whose gather
+/// dim is replicated: a box of `peer`'s data (its block as received, dense in
+/// the shape of `recv[peer]`; this rank's own in the input) copied to a box
+/// of the output, or added to it where an earlier peer wrote it.
+struct ReduceStep {
+  int64_t peer = 0;
+  StridedBlock src;
+  StridedBlock dst;
+  bool accumulate = false;
+};
+
 /// The plan of one all-to-all on a rank: for every peer q, the box of the
 /// input sent to q and the box of the output filled by q's data, with the
 /// counts and displacements of a packed buffer in peer order.
@@ -233,6 +261,17 @@ struct AllToAllPlan {
   std::vector<StridedBlock> recv; ///< Box of the output received from q.
   std::vector<int64_t> sendCounts, sendDispls;
   std::vector<int64_t> recvCounts, recvDispls;
+  /// A replicated scatter dim (peers' send boxes overlap): every box of
+  /// `send` and `recv` lists the scatter dim first, the order of the data on
+  /// the wire; `sendAll` is the whole input in that order, and peer q's data
+  /// is the `sendCounts[q]` elements at `sendDispls[q]` of the input packed
+  /// once in that order. The ranges overlap: each entry is read once.
+  bool sendShared = false;
+  StridedBlock sendAll;
+  /// A replicated gather dim (peers' receive boxes overlap): the output is
+  /// `reduce`, executed in order; peers' data is copied or added in
+  /// group-rank order, so every rank sums in the same order.
+  std::vector<ReduceStep> reduce;
   /// True when every peer sends and receives the same count.
   bool equalCounts() const;
 };

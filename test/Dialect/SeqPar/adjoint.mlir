@@ -23,6 +23,29 @@ func.func @all_to_all(%x: tensor<2x256x16x64xbf16>, %v: tensor<2x?x6x64xf32>) {
   return
 }
 
+// Replicated blocks: the adjoint gathers them back with the same slots and
+// the scatter dim's length, summing the copies; and the other way round.
+// CHECK-LABEL: func @all_to_all_slots
+func.func @all_to_all_slots(%k: tensor<2x3x2x8xf32>, %v: tensor<?x5xf32>,
+                            %g: tensor<2x12x1x8xf32>) {
+  // CHECK: %[[A:.*]] = seqpar.all_to_all %{{.*}} scatter 2 slots 4 gather 1 {test.adjoint_factor = array<i64: 1, 1>}
+  // CHECK-NEXT: seqpar.all_to_all %[[A]] on @u4["ulysses"] scatter 1 gather 2 slots 4 gather_size 2 : tensor<2x12x1x8xf32> -> tensor<2x3x2x8xf32>
+  %a = seqpar.all_to_all %k on @u4["ulysses"] scatter 2 slots 4 gather 1
+      : tensor<2x3x2x8xf32> -> tensor<2x12x1x8xf32>
+  // A dynamic length is read from the forward input.
+  // CHECK: %[[B:.*]] = seqpar.all_to_all %[[V:.*]] on @u4["ulysses"] scatter 0 slots 6 gather 1
+  // CHECK-NEXT: %[[C0:.*]] = arith.constant 0 : index
+  // CHECK-NEXT: %[[N:.*]] = tensor.dim %[[V]], %[[C0]]
+  // CHECK-NEXT: seqpar.all_to_all %[[B]] on @u4["ulysses"] scatter 1 gather 0 slots 6 gather_size %[[N]] : tensor<?x20xf32> -> tensor<?x5xf32>
+  %b = seqpar.all_to_all %v on @u4["ulysses"] scatter 0 slots 6 gather 1
+      : tensor<?x5xf32> -> tensor<?x20xf32>
+  // CHECK: %[[C:.*]] = seqpar.all_to_all %{{.*}} scatter 1 gather 2 slots 4 gather_size 2 {test.adjoint_factor = array<i64: 1, 1>}
+  // CHECK-NEXT: seqpar.all_to_all %[[C]] on @u4["ulysses"] scatter 2 slots 4 gather 1 gather_size 12 : tensor<2x3x2x8xf32> -> tensor<2x12x1x8xf32>
+  %c = seqpar.all_to_all %g on @u4["ulysses"] scatter 1 gather 2 slots 4
+      gather_size 2 : tensor<2x12x1x8xf32> -> tensor<2x3x2x8xf32>
+  return
+}
+
 // The lengths operands swap: exchanged once, never again.
 // CHECK-LABEL: func @all_to_all_lengths
 // CHECK-SAME: (%[[X:.*]]: tensor<5x8xf32>)

@@ -196,6 +196,26 @@ func.func @compose_all_to_alls(%x: tensor<2x256x16x64xf32>)
 }
 
 // The first's gather size and the second's scatter lengths carry over.
+// A replicating all_to_all and its adjoint do not cancel (the adjoint sums
+// the copies: twice the input here), and they do not compose.
+// CHECK-LABEL: func @negative_all_to_all_slots
+func.func @negative_all_to_all_slots(%x: tensor<2x3x2x8xf32>)
+    -> (tensor<2x3x2x8xf32>, tensor<2x12x4x2xf32>) {
+  // CHECK: %[[A:.*]] = seqpar.all_to_all %{{.*}} scatter 2 slots 4 gather 1
+  // CHECK: seqpar.all_to_all %[[A]] on @u4["ulysses"] scatter 1 gather 2 slots 4 gather_size 2
+  // CHECK: %[[C:.*]] = seqpar.all_to_all %{{.*}} scatter 2 slots 4 gather 1
+  // CHECK: seqpar.all_to_all %[[C]] on @u4["ulysses"] scatter 3 gather 2
+  %a = seqpar.all_to_all %x on @u4["ulysses"] scatter 2 slots 4 gather 1
+      : tensor<2x3x2x8xf32> -> tensor<2x12x1x8xf32>
+  %b = seqpar.all_to_all %a on @u4["ulysses"] scatter 1 gather 2 slots 4
+      gather_size 2 : tensor<2x12x1x8xf32> -> tensor<2x3x2x8xf32>
+  %c = seqpar.all_to_all %x on @u4["ulysses"] scatter 2 slots 4 gather 1
+      : tensor<2x3x2x8xf32> -> tensor<2x12x1x8xf32>
+  %d = seqpar.all_to_all %c on @u4["ulysses"] scatter 3 gather 2
+      : tensor<2x12x1x8xf32> -> tensor<2x12x4x2xf32>
+  return %b, %d : tensor<2x3x2x8xf32>, tensor<2x12x4x2xf32>
+}
+
 // CHECK-LABEL: func @compose_all_to_alls_unaligned
 // CHECK-SAME: (%[[X:[^:]*]]: tensor<?x6x5xf32>, %[[L:[^:]*]]: tensor<4xi64>)
 func.func @compose_all_to_alls_unaligned(%x: tensor<?x6x5xf32>,

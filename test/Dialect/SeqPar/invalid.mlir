@@ -283,6 +283,99 @@ func.func @static_and_dynamic_gather_size(%x: tensor<?x8xf32>, %n: index) {
 // -----
 
 seqpar.grid @g(axes = ["a" = 4])
+func.func @zero_slots(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op scatter slots must be at least 1, got 0}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 slots 0 gather 1
+      : tensor<2x8xf32> -> tensor<1x32xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @slots_and_lengths(%x: tensor<2x8xf32>, %l: tensor<4xi64>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op scatter slots and scatter_lengths are mutually exclusive}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 slots 4 gather 1
+      scatter_lengths(%l : tensor<4xi64>) : tensor<2x8xf32> -> tensor<?x32xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @gather_slots_and_lengths(%x: tensor<1x?xf32>, %l: tensor<4xi64>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op gather slots and gather_lengths are mutually exclusive}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0 slots 4
+      gather_lengths(%l : tensor<4xi64>) : tensor<1x?xf32> -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @slots_on_both(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op replicates its scatter dim or its gather dim (slots), not both}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 slots 4 gather 1 slots 4
+      gather_size 2 : tensor<2x8xf32> -> tensor<1x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @gather_slots_without_size(%x: tensor<8x1xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op gathers replicated blocks (slots) and needs gather_size, the gathered length}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 gather 1 slots 4
+      : tensor<8x1xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @slots_result_shape(%x: tensor<3x8xf32>) {
+  // 3 entries over 4 slots: ranks get 1, 2, 2 and 1 entries.
+  // expected-error @+1 {{'seqpar.all_to_all' op expected result shape ?x32, got 1x32}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 slots 4 gather 1
+      : tensor<3x8xf32> -> tensor<1x32xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @slots_gather_piece(%x: tensor<8x2xf32>) {
+  // Every rank holds one of the 2 entries, not 2.
+  // expected-error @+1 {{'seqpar.all_to_all' op input dim 1 has size 2 but every rank holds 1}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 gather 1 slots 4
+      gather_size 2 : tensor<8x2xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @slots_overflow(%x: tensor<288230376151711744x1xi8>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op scatter dim 0: 64 slots times the length 288230376151711744 overflows int64}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 slots 64 gather 1
+      : tensor<288230376151711744x1xi8> -> tensor<?x4xi8>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
+func.func @slots_lowering_attr(%x: tensor<2x8xf32>) {
+  // expected-error @+1 {{'seqpar.lowering' is not valid on an all_to_all with slots: its replicated blocks always take the runtime's plan}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 slots 4 gather 1
+      {seqpar.lowering = #seqpar.lowering<equal>}
+      : tensor<2x8xf32> -> tensor<1x32xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
 func.func @lengths_per_rank(%x: tensor<?x8xf32>, %l: tensor<3xi64>) {
   // expected-error @+1 {{'seqpar.all_to_all' op gather_lengths must hold one length per rank: expected 'tensor<4xi64>', got 'tensor<3xi64>'}}
   %0 = seqpar.all_to_all %x on @g["a"] scatter 1 gather 0

@@ -49,6 +49,31 @@ func.func @all_to_all_gather_size(%x: tensor<2x?x6x64xf32>)
   return %y : tensor<2x10x?x64xf32>
 }
 
+// Replicated blocks (GQA): 2 KV heads over 4 ranks, one head per rank; 5
+// KV heads serving 10 query heads over 4 ranks (3, 3, 2, 2 each) give 2, 2,
+// 1 and 1 heads.
+// CHECK-LABEL: func @all_to_all_slots
+func.func @all_to_all_slots(%k: tensor<2x3x2x8xbf16>, %v: tensor<3x5x4xf32>,
+                            %g: tensor<2x12x1x8xbf16>, %n: index)
+    -> (tensor<2x12x1x8xbf16>, tensor<12x?x4xf32>, tensor<2x3x2x8xbf16>,
+        tensor<2x3x?x8xbf16>) {
+  // CHECK: seqpar.all_to_all %{{.*}} on @u4["ulysses"] scatter 2 slots 4 gather 1 : tensor<2x3x2x8xbf16> -> tensor<2x12x1x8xbf16>
+  %a = seqpar.all_to_all %k on @u4["ulysses"] scatter 2 slots 4 gather 1
+      : tensor<2x3x2x8xbf16> -> tensor<2x12x1x8xbf16>
+  // CHECK: seqpar.all_to_all %{{.*}} on @u4["ulysses"] scatter 1 slots 10 gather 0 : tensor<3x5x4xf32> -> tensor<12x?x4xf32>
+  %b = seqpar.all_to_all %v on @u4["ulysses"] scatter 1 slots 10 gather 0
+      : tensor<3x5x4xf32> -> tensor<12x?x4xf32>
+  // The reverse sums the copies of each head.
+  // CHECK: seqpar.all_to_all %{{.*}} on @u4["ulysses"] scatter 1 gather 2 slots 4 gather_size 2 : tensor<2x12x1x8xbf16> -> tensor<2x3x2x8xbf16>
+  %c = seqpar.all_to_all %g on @u4["ulysses"] scatter 1 gather 2 slots 4
+      gather_size 2 : tensor<2x12x1x8xbf16> -> tensor<2x3x2x8xbf16>
+  // CHECK: seqpar.all_to_all %{{.*}} on @u4["ulysses"] scatter 1 gather 2 slots 4 gather_size %{{.*}} : tensor<2x12x1x8xbf16> -> tensor<2x3x?x8xbf16>
+  %d = seqpar.all_to_all %g on @u4["ulysses"] scatter 1 gather 2 slots 4
+      gather_size %n : tensor<2x12x1x8xbf16> -> tensor<2x3x?x8xbf16>
+  return %a, %b, %c, %d : tensor<2x12x1x8xbf16>, tensor<12x?x4xf32>,
+      tensor<2x3x2x8xbf16>, tensor<2x3x?x8xbf16>
+}
+
 // gather_size 12 over 4 ranks is 3 per rank: the input gather dim may be static.
 // CHECK-LABEL: func @all_to_all_gather_size_static_input
 func.func @all_to_all_gather_size_static_input(%x: tensor<3x8xf32>)

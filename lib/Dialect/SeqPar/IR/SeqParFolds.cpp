@@ -375,6 +375,11 @@ struct CancelInversePair : public OpRewritePattern<Second> {
 // all_to_all
 //===----------------------------------------------------------------------===//
 
+/// Whether an all_to_all replicates one of its dims (`slots`).
+static bool replicates(AllToAllOp op) {
+  return op.getScatterSlots() || op.getGatherSlots();
+}
+
 namespace {
 /// `all_to_all(all_to_all(x; s, g); g, s)` is `x` when the second scatters
 /// `g` into exactly the pieces the first gathered and gathers `s` from
@@ -385,8 +390,10 @@ struct CancelAllToAllPair : public OpRewritePattern<AllToAllOp> {
   LogicalResult matchAndRewrite(AllToAllOp op,
                                 PatternRewriter &rewriter) const override {
     auto first = op.getInput().getDefiningOp<AllToAllOp>();
-    if (!first || !sameGroup(first, op) ||
-        op.getScatterDim() != first.getGatherDim() ||
+    // Replicated blocks are not inverted by their adjoint, which sums the
+    // copies: P/S times the input, not the input.
+    if (!first || replicates(first) || replicates(op) ||
+        !sameGroup(first, op) || op.getScatterDim() != first.getGatherDim() ||
         op.getGatherDim() != first.getScatterDim())
       return rewriter.notifyMatchFailure(op, "not after its adjoint");
     FailureOr<int64_t> size = getGroupSize(op);
@@ -414,8 +421,10 @@ struct ComposeAllToAlls : public OpRewritePattern<AllToAllOp> {
   LogicalResult matchAndRewrite(AllToAllOp op,
                                 PatternRewriter &rewriter) const override {
     auto first = op.getInput().getDefiningOp<AllToAllOp>();
-    if (!first || !first->hasOneUse() || !sameGroup(first, op) ||
-        op.getGatherDim() != first.getScatterDim() ||
+    // The proof needs pieces that tile their dims, which replicated blocks
+    // do not.
+    if (!first || replicates(first) || replicates(op) || !first->hasOneUse() ||
+        !sameGroup(first, op) || op.getGatherDim() != first.getScatterDim() ||
         op.getScatterDim() == first.getGatherDim())
       return rewriter.notifyMatchFailure(op, "not a composable pair");
     FailureOr<int64_t> size = getGroupSize(op);
@@ -425,9 +434,9 @@ struct ComposeAllToAlls : public OpRewritePattern<AllToAllOp> {
     Value composed = createModeledOp<AllToAllOp>(
         rewriter, op.getLoc(), symbolTables, Type(), first.getInput(),
         op.getGridAttr(), op.getAxesAttr(), op.getScatterDimAttr(),
-        first.getGatherDimAttr(), first.getGatherSizeAttr(),
-        first.getDynamicGatherSize(), op.getScatterLengths(),
-        first.getGatherLengths());
+        IntegerAttr(), first.getGatherDimAttr(), IntegerAttr(),
+        first.getGatherSizeAttr(), first.getDynamicGatherSize(),
+        op.getScatterLengths(), first.getGatherLengths());
     replaceWithValue(rewriter, op, composed);
     return success();
   }

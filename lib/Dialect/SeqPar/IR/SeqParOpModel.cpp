@@ -155,14 +155,24 @@ constexpr int64_t kHybridInnerAxes = 1;
 layout::Op AllToAllOp::buildOpModel() {
   layout::Op op;
   op.kind = layout::OpKind::AllToAll;
-  op.scatter = getScatterLengths() ? makeMove(getScatterDim(), DistKind::Sizes,
-                                              ArrayRef<int64_t>())
-                                   : makeMove(getScatterDim(), DistKind::Even);
-  op.gather =
-      getGatherLengths()
-          ? makeMove(getGatherDim(), DistKind::Sizes, ArrayRef<int64_t>())
-          : makeMove(getGatherDim(), DistKind::Even, std::nullopt,
-                     gatherLength(getGatherSizeAttr(), getDynamicGatherSize()));
+  // The verifier rejects slots together with the lengths of the same dim;
+  // slots win here so that the model of an invalid op still says so.
+  if (std::optional<int64_t> slots = getScatterSlots())
+    op.scatter = makeMove(getScatterDim(), DistKind::Replicated,
+                          ArrayRef<int64_t>(*slots));
+  else if (getScatterLengths())
+    op.scatter =
+        makeMove(getScatterDim(), DistKind::Sizes, ArrayRef<int64_t>());
+  else
+    op.scatter = makeMove(getScatterDim(), DistKind::Even);
+  int64_t length = gatherLength(getGatherSizeAttr(), getDynamicGatherSize());
+  if (std::optional<int64_t> slots = getGatherSlots())
+    op.gather = makeMove(getGatherDim(), DistKind::Replicated,
+                         ArrayRef<int64_t>(*slots), length);
+  else if (getGatherLengths())
+    op.gather = makeMove(getGatherDim(), DistKind::Sizes, ArrayRef<int64_t>());
+  else
+    op.gather = makeMove(getGatherDim(), DistKind::Even, std::nullopt, length);
   return op;
 }
 
@@ -363,13 +373,15 @@ adjointGatherSize(OpBuilder &b, Location loc, Value tensor, int64_t dim,
 
 Value AllToAllOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
   // The reverse op gathers back the scatter dim: its full length S, or the
-  // scatter lengths, which the lengths operand carries; lengths swap.
+  // scatter lengths, which the lengths operand carries; lengths and slots
+  // swap (a replicating scatter's adjoint sums the replicas).
   return detail::buildAdjointOp<AllToAllOp>(*this, b, resultGrad, [&] {
     auto [gatherSize, dynamicGatherSize] =
         adjointGatherSize(b, getLoc(), getInput(), getScatterDim(),
                           static_cast<bool>(getScatterLengths()));
     return std::make_tuple(getGridAttr(), getAxesAttr(), getGatherDimAttr(),
-                           getScatterDimAttr(), gatherSize, dynamicGatherSize,
+                           getGatherSlotsAttr(), getScatterDimAttr(),
+                           getScatterSlotsAttr(), gatherSize, dynamicGatherSize,
                            getGatherLengths(), getScatterLengths());
   });
 }

@@ -263,6 +263,24 @@ LogicalResult AllToAllOp::verifyOwnAttributes() {
     return failure();
   if ((getGatherSizeAttr() || getDynamicGatherSize()) && getGatherLengths())
     return emitOpError("gather_size and gather_lengths are mutually exclusive");
+  for (auto [which, slots, lengths] :
+       {std::make_tuple("scatter", getScatterSlots(), getScatterLengths()),
+        std::make_tuple("gather", getGatherSlots(), getGatherLengths())}) {
+    if (!slots)
+      continue;
+    if (*slots < 1)
+      return emitOpError() << which << " slots must be at least 1, got "
+                           << *slots;
+    if (lengths)
+      return emitOpError() << which << " slots and " << which
+                           << "_lengths are mutually exclusive";
+  }
+  if (getScatterSlots() && getGatherSlots())
+    return emitOpError("replicates its scatter dim or its gather dim (slots), "
+                       "not both");
+  if (getGatherSlots() && !getGatherSizeAttr() && !getDynamicGatherSize())
+    return emitOpError("gathers replicated blocks (slots) and needs "
+                       "gather_size, the gathered length");
   return success();
 }
 
@@ -306,6 +324,12 @@ LogicalResult SeqParDialect::verifyOperationAttribute(Operation *op,
     return op->emitError() << "'" << kLoweringAttrName
                            << "' must be a #seqpar.lowering attribute, got "
                            << attr.getValue();
+  if (auto allToAll = dyn_cast<AllToAllOp>(op);
+      allToAll && (allToAll.getScatterSlots() || allToAll.getGatherSlots()))
+    return op->emitError() << "'" << kLoweringAttrName
+                           << "' is not valid on an all_to_all with slots: "
+                              "its replicated blocks always take the "
+                              "runtime's plan";
   if (!hasLoweringForm(op))
     return op->emitError() << "'" << kLoweringAttrName
                            << "' is only valid on seqpar.all_to_all, "

@@ -22,13 +22,17 @@ namespace seqpar::rt {
 
 /// One box copy: `shape` elements read from `src` with `srcStrides` and
 /// written to `dst` with `dstStrides` (strides in elements). The boxes must
-/// not overlap each other.
+/// not overlap each other. With `accumulate`, each element is added to the
+/// destination instead (in the element type: floats rounded once per add,
+/// integers wrapping, i1 as logical or); the jobs of one call run in order,
+/// so a later job may add to what an earlier one wrote.
 struct CopyJob {
   const void *src = nullptr;
   void *dst = nullptr;
   std::vector<int64_t> shape;
   std::vector<int64_t> srcStrides;
   std::vector<int64_t> dstStrides;
+  bool accumulate = false;
 };
 
 /// What a copy does to the values: nothing, or a gradient scale by `factor`
@@ -70,7 +74,8 @@ SEQPAR_RT_EXPORT void streamingFence();
 /// True when the CPU supports AVX2 (the streaming kernel then uses it).
 SEQPAR_RT_EXPORT bool cpuHasAvx2();
 
-/// Executes `jobs` on the CPU with elements of `type`, applying `scaling`.
+/// Executes `jobs` on the CPU, in order, with elements of `type`, applying
+/// `scaling` (not to accumulating jobs, which the runtime never scales).
 /// Contiguous runs are copied with copyBytes (streaming when the jobs are
 /// large), other layouts element by element. Preconditions (checked by the
 /// callers): valid pointers, scaling only for floating-point types.

@@ -61,6 +61,7 @@ using layout::hybridPackedSplitOp;
 using layout::hybridSplitOp;
 using layout::packedGatherOp;
 using layout::packedSplitOp;
+using layout::replicatedDist;
 using layout::splitOp;
 using layout::zigzagGatherOp;
 using layout::zigzagSplitOp;

@@ -290,10 +290,36 @@ def SeqPar_AllToAllOp : SeqPar_ReshardOp<"all_to_all", [
     The result is the same whether `S` and `N` are multiples of `P` (aligned)
     or not; the runtime resolves every rank's pieces, so no case pads.
 
+    **Replicated blocks** (`scatter s slots V`): for a scatter dim smaller
+    than the group, or one that must follow another dim's split (GQA: `S`
+    KV heads serving `V` query heads), the `S` entries of `s` are spread
+    over `V` slots, entry `i` covering slots `[i*V/S, (i+1)*V/S)`; the slots
+    are split by the split rule, and rank `r`, whose slots are `[a, b)`,
+    receives every entry covering one of them: `[floor(a*S/V),
+    ceil(b*S/V))` (nothing when it has no slot). Neighbouring ranks may
+    receive the same entry:
+
+    - `S` dividing `P`, `V = P`: entry `i` goes to ranks
+      `[i*P/S, (i+1)*P/S)`, one entry each (`repeat_interleave` by `P/S`,
+      then split, without the replicated tensor);
+    - `V = P` in general: rank `r` gets the entries covering slot `r`, one
+      or two;
+    - `V` = the query heads `Hq`: rank `r` gets exactly the KV heads its
+      split-rule share of the query heads uses (`S = V`: the split rule).
+
+    Each entry is read once from the input and sent to every rank that
+    receives it. `gather g slots V` is the reverse, the adjoint: it needs
+    `gather_size` (the gathered length `S`), every rank holds its entries
+    as above, and the copies of an entry are summed in group-rank order,
+    `((x_0 + x_1) + x_2) + ...` rounded in the element type after each add
+    (integers wrap, `i1` or), the same on every rank and in every run.
+    `slots` excludes the lengths operand of its dim, and at most one of the
+    two dims is replicated.
+
     **Adjoint**: `all_to_all` of the gradient with `s` and `g` swapped,
-    `gather_size = S` (unless `scatter_lengths` is given) and the lengths
-    operands swapped; the gradient is not scaled. Lengths are not exchanged
-    again.
+    `gather_size = S` (unless `scatter_lengths` is given), the lengths
+    operands and the `slots` swapped; the gradient is not scaled. Lengths
+    are not exchanged again.
 
     **Constraints**
 
@@ -303,11 +329,15 @@ def SeqPar_AllToAllOp : SeqPar_ReshardOp<"all_to_all", [
     - at most one of `gather_size` and `gather_lengths`, `gather_size` not
       negative;
     - each lengths operand is `tensor<Pxi64>`;
+    - `slots` is at least 1, on at most one of the two dims, not with the
+      lengths operand of its dim, and `gather ... slots` has a
+      `gather_size`; `slots * S` fits int64;
     - with a static `gather_size` and a static input gather dim, every rank's
-      piece `sizes(N, P)[q]` equals it;
-    - the result shape is exactly the rule's: dim `s` is `S / P` when `S` is
-      static and every rank gets the same size, else `?` (always `?` with
-      `scatter_lengths`); dim `g` is `N` (static `gather_size`),
+      piece `sizes(N, P)[q]` (with `slots`: its entries) equals it;
+    - the result shape is exactly the rule's: dim `s` is `S / P` (with
+      `slots`: the entries of a rank) when `S` is static and every rank gets
+      the same size, else `?` (always `?` with `scatter_lengths`); dim `g` is
+      `N` (static `gather_size`),
       `x.shape[g] * P` (default, static input), else `?`; other dims as the
       input's;
     - the grid names a `seqpar.grid`, the axes are distinct axes of it,
@@ -335,18 +365,28 @@ def SeqPar_AllToAllOp : SeqPar_ReshardOp<"all_to_all", [
     %b = seqpar.all_to_all %a on @cp["ulysses"] scatter 1 gather 2
         scatter_lengths(%lens : tensor<4xi64>)
         : tensor<2x?x2x64xf16> -> tensor<2x?x8x64xf16>
+    // GQA: 2 KV heads on 4 ranks, each head to 2 ranks; the adjoint sums
+    // the two copies of each head's gradient.
+    %k = seqpar.all_to_all %kv on @cp["ulysses"] scatter 2 slots 4 gather 1
+        : tensor<2x256x2x64xbf16> -> tensor<2x1024x1x64xbf16>
+    %dk = seqpar.all_to_all %dk1 on @cp["ulysses"] scatter 1
+        gather 2 slots 4 gather_size 2
+        : tensor<2x1024x1x64xbf16> -> tensor<2x256x2x64xbf16>
     ```
   }];
   let arguments = !con((ins AnyRankedTensor:$input), groupArgs, (ins
     I64Attr:$scatter_dim,
+    OptionalAttr<I64Attr>:$scatter_slots,
     I64Attr:$gather_dim,
+    OptionalAttr<I64Attr>:$gather_slots,
     OptionalAttr<I64Attr>:$gather_size,
     Optional<Index>:$dynamic_gather_size,
     Optional<1DTensorOf<[I64]>>:$scatter_lengths,
     Optional<1DTensorOf<[I64]>>:$gather_lengths
   ));
   let assemblyFormat = [{
-    $input `on` $grid `` $axes `scatter` $scatter_dim `gather` $gather_dim
+    $input `on` $grid `` $axes `scatter` $scatter_dim
+    (`slots` $scatter_slots^)? `gather` $gather_dim (`slots` $gather_slots^)?
     (`gather_size` custom<GatherSize>($dynamic_gather_size, $gather_size)^)?
     (`scatter_lengths` `(` $scatter_lengths^ `:` type($scatter_lengths) `)`)?
     (`gather_lengths` `(` $gather_lengths^ `:` type($gather_lengths) `)`)?
