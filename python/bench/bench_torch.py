@@ -7,7 +7,8 @@ seqpar.torch.all_to_all / all_to_all_4D, plain-torch implementations of the
 seeds' paths (written here from the seeds: permute + contiguous copies
 around all_to_all_single, padding and barriers for VILA's uneven lengths)
 and the peers of peers.py (yunchang, DeepSpeed, DTensor), forward and
-backward; checks that every path gives seqpar's result bit for bit, and
+backward, and GQA's exchange of fewer KV heads than ranks against
+repeat_interleave + all-to-all (ALST's path); checks that every path gives seqpar's result bit for bit, and
 rank 0 writes the medians (of the slowest rank, per call) as JSON.
 """
 
@@ -302,6 +303,40 @@ def rank_main(args):
                     "seed": lambda: seed_all_to_all_4D_reverse(y, group,
                                                                state)}, y,
                    b * (s // p) * 32 * d)
+
+        # GQA: KV heads fewer than the ranks. seqpar replicates them inside
+        # its one exchange (each head read once, the backward sums the
+        # copies as it unpacks); ALST repeat_interleaves them to P heads and
+        # runs DeepSpeed's all-to-all; "repeat + seqpar" is that with
+        # seqpar's plain all-to-all. Exact gradients (small integers), so
+        # that every order of summing the copies gives the same bits.
+        for hkv in sorted({1, p // 2}):
+            shape = [b, 4 * s // p, hkv, d]
+            x = torch.randn(*shape, generator=gen).requires_grad_(True)
+            reps = p // hkv
+
+            def gqa(name):
+                if name == "seqpar":
+                    return lambda t: sp.all_to_all(t, group, 2, 1,
+                                                   scatter_slots=p)
+                if name == "repeat_seqpar":
+                    return lambda t: sp.all_to_all(
+                        t.repeat_interleave(reps, dim=2), group, 2, 1)
+                return lambda t: peers.run(
+                    "deepspeed", t.repeat_interleave(reps, dim=2), 2, 1)
+
+            names = ["seqpar", "repeat_seqpar", "alst"]
+            fns = {k: gqa(k) for k in names}
+            case = f"H_kv = {hkv}"
+            record("gqa", "all_to_all", case, "forward", shape,
+                   {k: (lambda f=f: f(x.detach())) for k, f in fns.items()},
+                   x, x.numel() * reps)
+            with torch.no_grad():
+                out_shape = list(fns["seqpar"](x).shape)
+            gy = torch.randint(-8, 9, out_shape, generator=gen).float()
+            record("gqa", "all_to_all", case, "backward", out_shape,
+                   {k: backward_of(f, x, gy) for k, f in fns.items()}, gy,
+                   x.numel() * reps)
 
     if rank == 0:
         with open(args.out, "w") as f:

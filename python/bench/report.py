@@ -72,9 +72,26 @@ PARAGRAPHS = [
     "twice and copies three to four times.",
 ]
 
+GQA_TEXT = (
+    "`[1, 4S/P, H_kv, 128] -> [1, 4S, 1, 128]` (4S = 16384 tokens) with "
+    "H_kv < P KV heads, each head needed by P/H_kv ranks. seqpar: "
+    "`all_to_all(k, group, 2, 1, scatter_slots=P)` (the path of "
+    "`all_to_all_4D` for H_kv < P): the input packed once, each head's "
+    "range sent to every rank that needs it, no replicated tensor; its "
+    "backward receives every copy's gradient and sums them while "
+    "unpacking. repeat + seqpar: `k.repeat_interleave(P / H_kv, dim=2)` "
+    "then seqpar's plain all-to-all; ALST: the same repeat then "
+    "DeepSpeed's `_SeqAllToAll` (DeepSpeed's ALST repeats KV heads this "
+    "way when they are fewer than the ranks); their backward runs the "
+    "reverse all-to-all and then sums the copies (repeat_interleave's "
+    "gradient). bare: `all_to_all_single` of the repeated tensor's bytes, "
+    "what every path moves. The gradients are small integers, so the "
+    "paths agree bit for bit whatever order they sum in.")
+
 COLUMNS = [("seed", "seed"), ("yunchang", "yunchang"),
            ("deepspeed", "DeepSpeed"), ("dtensor", "DTensor"),
-           ("bare", "bare")]
+           ("repeat_seqpar", "repeat + seqpar"),
+           ("alst", "ALST (repeat + DeepSpeed)"), ("bare", "bare")]
 
 
 def table(rows, kind):
@@ -116,6 +133,9 @@ def section(command, load_before, load_after, results):
     lines += table([r for r in rows if r["table"] == "ulysses"], "ulysses")
     lines += ["", "### VILA's all_to_all_4D (per-rank lengths)", ""]
     lines += table([r for r in rows if r["table"] == "vila"], "vila")
+    lines += ["", "### GQA: fewer KV heads than ranks", ""]
+    lines += textwrap.wrap(GQA_TEXT, 79, break_on_hyphens=False) + [""]
+    lines += table([r for r in rows if r["table"] == "gqa"], "gqa")
     lines.append(END)
     return "\n".join(lines) + "\n"
 

@@ -62,7 +62,30 @@ void BM_PerRunMemcpy(benchmark::State &state) {
   state.SetBytesProcessed(state.iterations() * kTotal);
 }
 
+/// The sum of replicated blocks (CopyJob::accumulate): dst += src over
+/// kTotal bytes of float32 (state.range(0) == 1) or bfloat16 (0), beside
+/// BM_Memcpy of the same bytes.
+void BM_Accumulate(benchmark::State &state) {
+  Buffers &b = buffers();
+  DType type = state.range(0) ? DType::F32 : DType::BF16;
+  int64_t n = kTotal / elementSize(type);
+  std::memset(b.src.data(), 0, size_t(kTotal));
+  std::memset(b.dst.data(), 0, size_t(kTotal));
+  CopyJob job{b.src.data(), b.dst.data(), {n}, {1}, {1}};
+  job.accumulate = true;
+  for (auto _ : state) {
+    copyOnHost({job}, type, {});
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * kTotal);
+}
+
 BENCHMARK(BM_Memcpy)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Accumulate)
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 // {run bytes, MiB written}: the run lengths at 64 MiB, and the sizes around
 // the streaming threshold (kStreamingMinTotal) at 2 KiB runs.
 BENCHMARK(BM_PackRuns)

@@ -32,7 +32,7 @@ static float floatOf(uint32_t u) {
   return f;
 }
 
-float halfToFloat(uint16_t h) {
+static inline float halfToFloatImpl(uint16_t h) {
   uint32_t sign = uint32_t(h & 0x8000) << 16;
   uint32_t exp = (h >> 10) & 0x1f;
   uint32_t man = h & 0x3ff;
@@ -48,7 +48,7 @@ float halfToFloat(uint16_t h) {
   return floatOf(sign | ((exp + 112) << 23) | (man << 13));
 }
 
-uint16_t floatToHalf(float f) {
+static inline uint16_t floatToHalfImpl(float f) {
   uint32_t u = bitsOf(f);
   uint16_t sign = uint16_t((u >> 16) & 0x8000);
   uint32_t absu = u & 0x7fffffff;
@@ -69,14 +69,24 @@ uint16_t floatToHalf(float f) {
   return sign | uint16_t((mant - 0x38000000) >> 13);
 }
 
-float bfloat16ToFloat(uint16_t b) { return floatOf(uint32_t(b) << 16); }
-
-uint16_t floatToBfloat16(float f) {
-  uint32_t u = bitsOf(f);
-  if ((u & 0x7fffffff) > 0x7f800000) // NaN: force a quiet bit that survives.
-    return uint16_t((u >> 16) | 0x40);
-  return uint16_t((u + 0x7fff + ((u >> 16) & 1)) >> 16);
+static inline float bfloat16ToFloatImpl(uint16_t b) {
+  return floatOf(uint32_t(b) << 16);
 }
+
+static inline uint16_t floatToBfloat16Impl(float f) {
+  uint32_t u = bitsOf(f);
+  uint16_t rounded = uint16_t((u + 0x7fff + ((u >> 16) & 1)) >> 16);
+  // NaN: force a quiet bit that survives. A select, not a branch, so that
+  // loops over it vectorize.
+  return (u & 0x7fffffff) > 0x7f800000 ? uint16_t((u >> 16) | 0x40) : rounded;
+}
+
+// The exported conversions; the kernels below use the inline bodies (an
+// exported function of a shared library is not inlined under -fPIC).
+float halfToFloat(uint16_t h) { return halfToFloatImpl(h); }
+uint16_t floatToHalf(float f) { return floatToHalfImpl(f); }
+float bfloat16ToFloat(uint16_t b) { return bfloat16ToFloatImpl(b); }
+uint16_t floatToBfloat16(float f) { return floatToBfloat16Impl(f); }
 
 //===----------------------------------------------------------------------===//
 // Contiguous runs
@@ -219,9 +229,10 @@ template <DType Type> struct Scale {
     else if constexpr (Type == DType::F32)
       store(d, apply(load<float>(s)));
     else if constexpr (Type == DType::F16)
-      store(d, floatToHalf(apply(halfToFloat(load<uint16_t>(s)))));
+      store(d, floatToHalfImpl(apply(halfToFloatImpl(load<uint16_t>(s)))));
     else
-      store(d, floatToBfloat16(apply(bfloat16ToFloat(load<uint16_t>(s)))));
+      store(d,
+            floatToBfloat16Impl(apply(bfloat16ToFloatImpl(load<uint16_t>(s)))));
   }
 };
 
@@ -236,11 +247,11 @@ template <DType Type> struct Add {
     else if constexpr (Type == DType::F32)
       store(d, load<float>(d) + load<float>(s));
     else if constexpr (Type == DType::F16)
-      store(d, floatToHalf(halfToFloat(load<uint16_t>(d)) +
-                           halfToFloat(load<uint16_t>(s))));
+      store(d, floatToHalfImpl(halfToFloatImpl(load<uint16_t>(d)) +
+                               halfToFloatImpl(load<uint16_t>(s))));
     else if constexpr (Type == DType::BF16)
-      store(d, floatToBfloat16(bfloat16ToFloat(load<uint16_t>(d)) +
-                               bfloat16ToFloat(load<uint16_t>(s))));
+      store(d, floatToBfloat16Impl(bfloat16ToFloatImpl(load<uint16_t>(d)) +
+                                   bfloat16ToFloatImpl(load<uint16_t>(s))));
     else if constexpr (Type == DType::I64)
       wrap<uint64_t>(d, s);
     else if constexpr (Type == DType::I32)
@@ -288,6 +299,22 @@ void copyElements(const CoalescedCopy &c, int64_t es, const char *src,
   });
 }
 
+/// An accumulating copy of elements of `Type` (`Es` bytes each): contiguous
+/// runs in a loop of constant stride, which the compiler vectorizes for the
+/// types whose add is one instruction.
+template <DType Type, int64_t Es>
+void addElements(const CoalescedCopy &c, const char *src, char *dst) {
+  int last = c.rank - 1;
+  int64_t n = c.size[last];
+  if (c.srcStride[last] != 1 || c.dstStride[last] != 1)
+    return copyElements(c, Es, src, dst, Add<Type>{});
+  forEachLine(c, Es, src, dst, [n](char *d, const char *s) {
+    Add<Type> add;
+    for (int64_t i = 0; i < n; ++i)
+      add(d + i * Es, s + i * Es);
+  });
+}
+
 void copyOne(const CopyJob &job, int64_t es, DType type, const Scaling &scaling,
              bool streaming) {
   CoalescedCopy c = coalesce(job);
@@ -304,21 +331,21 @@ void copyOne(const CopyJob &job, int64_t es, DType type, const Scaling &scaling,
   if (job.accumulate) {
     switch (type) {
     case DType::F64:
-      return copyElements(c, es, src, dst, Add<DType::F64>{});
+      return addElements<DType::F64, 8>(c, src, dst);
     case DType::F32:
-      return copyElements(c, es, src, dst, Add<DType::F32>{});
+      return addElements<DType::F32, 4>(c, src, dst);
     case DType::F16:
-      return copyElements(c, es, src, dst, Add<DType::F16>{});
+      return addElements<DType::F16, 2>(c, src, dst);
     case DType::BF16:
-      return copyElements(c, es, src, dst, Add<DType::BF16>{});
+      return addElements<DType::BF16, 2>(c, src, dst);
     case DType::I64:
-      return copyElements(c, es, src, dst, Add<DType::I64>{});
+      return addElements<DType::I64, 8>(c, src, dst);
     case DType::I32:
-      return copyElements(c, es, src, dst, Add<DType::I32>{});
+      return addElements<DType::I32, 4>(c, src, dst);
     case DType::I8:
-      return copyElements(c, es, src, dst, Add<DType::I8>{});
+      return addElements<DType::I8, 1>(c, src, dst);
     case DType::I1:
-      return copyElements(c, es, src, dst, Add<DType::I1>{});
+      return addElements<DType::I1, 1>(c, src, dst);
     }
     return;
   }

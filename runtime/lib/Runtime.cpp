@@ -821,6 +821,8 @@ Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
   }
   // The replicas of a replicated gather dim, summed in group-rank order.
   for (const layout::ReduceStep &step : plan.reduce) {
+    if (step.src.numElements() == 0)
+      continue;
     const void *base = step.peer == r ? in.data : recvPtr[step.peer];
     CopyJob job = makeJob(addr(const_cast<void *>(base), step.src.offset, es),
                           step.src.strides, addr(out.data, step.dst.offset, es),
