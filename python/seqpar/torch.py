@@ -448,14 +448,19 @@ class SeqLenCache:
 seq_len_cache = SeqLenCache()
 
 
-def _head_slots(heads: int, query_heads: Optional[int], world: int
+def _head_slots(fn: str, heads: int, query_heads: Optional[int], world: int
                 ) -> Optional[int]:
-    """The slots of a head dim of `heads` entries: `query_heads` when given
-    (GQA: each rank gets the KV heads its query heads use), the group size
-    when there are fewer heads than ranks (each head to P/heads ranks), else
-    none (the split rule)."""
+    """The slots of a head dim of `heads` entries. With `query_heads` (GQA),
+    the slots the query heads themselves are distributed over: Hq (the split
+    rule) when Hq >= P, else P (replicated), so that each rank gets exactly
+    the KV heads of the query heads it holds. Without, the group size when
+    there are fewer heads than ranks (each head to P/heads ranks, as
+    repeat_interleave + all-to-all), else none (the split rule)."""
     if query_heads is not None:
-        return int(query_heads)
+        if int(query_heads) < 1:
+            raise ValueError(f"{fn}: query_heads {int(query_heads)} is not "
+                             f"positive")
+        return max(int(query_heads), world)
     return world if heads < world else None
 
 
@@ -475,15 +480,21 @@ def all_to_all_4D(input: torch.Tensor,
     The lengths are exchanged once (unless `seq_lens` gives them) and stored
     in `cache` (default :data:`seq_len_cache`) under the group. The heads
     are split by the split rule (``h_r = h/P`` when P divides h); with fewer
-    heads than ranks (GQA's KV heads) each head goes to ``P/h`` ranks, and
-    with ``query_heads=Hq`` each rank gets the KV heads its share of the
-    ``Hq`` query heads uses. Replicated heads are read once, and the
-    backward sums their gradients (in group-rank order).
+    heads than ranks (GQA's KV heads) each head goes to ``P/h`` ranks, as
+    ``repeat_interleave(P/h)`` + all-to-all would send it (right for
+    attention when the query heads are split evenly, P dividing them, or
+    are fewer than P); ``query_heads=Hq`` gives each rank exactly the KV
+    heads of the query heads this function gives it, for any Hq. Replicated
+    heads are read once, and the backward sums their gradients (in
+    group-rank order).
 
     ``scatter_idx=1, gather_idx=2``: ``[b, sum(s), h_r, d] -> [b, s_r, h,
     d]`` with the lengths of `seq_lens` or of the cached forward call;
-    ``heads=h`` gives the gathered head count where P does not divide it
-    (and, with fewer heads than ranks or `query_heads`, sums the copies).
+    ``heads=h`` gives the gathered head count where P does not divide it.
+    With fewer heads than ranks (or `query_heads`) this is the adjoint of
+    the replicating forward: it sums the copies of each head (the gradient
+    of replicated KV heads), it does not pick one (an output computed on
+    replicated query heads comes back P/h times; keep Hq >= P or divide).
     """
     fn = "all_to_all_4D"
     group = _group(group)
@@ -509,8 +520,9 @@ def all_to_all_4D(input: torch.Tensor,
         else:
             seq_lens = _int_list(seq_lens, "seq_lens", fn)
         cache.set(group, seq_lens)
+        slots = _head_slots(fn, input.shape[2], query_heads, world)
         return _run("all_to_all", input, group, 2, 1, [], seq_lens, -1,
-                    _head_slots(input.shape[2], query_heads, world), None, fn)
+                    slots, None, fn)
     if (scatter_idx, gather_idx) == (1, 2):
         if seq_lens is None:
             seq_lens = cache.get(group)
@@ -540,7 +552,7 @@ def _reverse_heads(fn: str, heads: Optional[int], query_heads: Optional[int],
     heads = int(heads)
     if heads < 0:
         raise ValueError(f"{fn}: heads {heads} is negative")
-    return heads, None, _head_slots(heads, query_heads, world)
+    return heads, None, _head_slots(fn, heads, query_heads, world)
 
 
 def all_to_all_5D(input: torch.Tensor,
@@ -553,7 +565,8 @@ def all_to_all_5D(input: torch.Tensor,
     """Ulysses all-to-all of packed QKV ``[b, s, 3, h, d]`` tensors.
 
     ``scatter_idx=3, gather_idx=1``: ``[b, s/P, 3, h, d] -> [b, s, 3, h_r,
-    d]``; ``scatter_idx=1, gather_idx=3`` is the inverse. As in the seed,
+    d]``; ``scatter_idx=1, gather_idx=3`` is the reverse (the inverse when
+    no head is replicated, else the sum of the copies). As in the seed,
     every rank holds ``s/P`` positions, unless `seq_lens` gives each rank's
     length (then the reverse call needs the same `seq_lens`). Heads as in
     :func:`all_to_all_4D` (split rule, replicated when fewer than the ranks
@@ -572,8 +585,9 @@ def all_to_all_5D(input: torch.Tensor,
             raise ValueError(f"{fn}: heads= is the head count of the reverse "
                              f"call (scatter_idx 1); the forward reads it "
                              f"from the input, here {input.shape[3]}")
-        return _run("all_to_all", input, group, 3, 1, [], lens, -1,
-                    _head_slots(input.shape[3], query_heads, world), None, fn)
+        slots = _head_slots(fn, input.shape[3], query_heads, world)
+        return _run("all_to_all", input, group, 3, 1, [], lens, -1, slots,
+                    None, fn)
     if (scatter_idx, gather_idx) == (1, 3):
         return _run("all_to_all", input, group, 1, 3, lens, [],
                     *_reverse_heads(fn, heads, query_heads, world), fn)

@@ -144,15 +144,12 @@ def replicated_entries(n, slots, p):
 
 
 def gqa_kv_heads(hq, hkv, p):
-    """The KV heads that each rank's split-rule share of `hq` query heads
-    uses (query head j uses KV head j // (hq // hkv)): what GQA attention on
-    a rank needs."""
-    sizes, out, start = split_sizes(hq, p), [], 0
-    for q in range(p):
-        out.append(sorted({j // (hq // hkv)
-                           for j in range(start, start + sizes[q])}))
-        start += sizes[q]
-    return out
+    """The KV heads that the query heads all_to_all_4D gives each rank use
+    (the split rule of `hq` over p, or each query head to p/hq ranks when
+    hq < p; query head j uses KV head j // (hq // hkv)): what GQA attention
+    on a rank needs."""
+    queries = replicated_entries(hq, max(hq, p), p)
+    return [sorted({j // (hq // hkv) for j in qs}) for qs in queries]
 
 
 def ref_replicated(xs, s, g, index_lists):

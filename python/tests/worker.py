@@ -568,7 +568,8 @@ def area_gqa(ctx, area):
     for hkv, group_size in [(1, 3), (2, 3), (3, 2), (5, 2), (2, 5), (3, 4),
                             (8, 3)]:
         hq = hkv * group_size
-        entries = ref.replicated_entries(hkv, hq, p)
+        # The query heads' slots (query_heads=hq gives the KV heads these).
+        entries = ref.replicated_entries(hkv, max(hq, p), p)
         area.cases += 1
         if entries != ref.gqa_kv_heads(hq, hkv, p):
             area.fail(f"gqa mapping hq={hq} hkv={hkv} P={p}",
@@ -597,13 +598,15 @@ def area_gqa(ctx, area):
         outs3, grads3 = ref.ref_replicated(xs, 0, 2, entries)
         ws3 = [exact(list(t.shape), dtype, gen) for t in outs3]
         check(area, f"all_to_all scatter_slots={hq} n={hkv} P={p}", rng,
-              lambda x: sp.all_to_all(x, g, 0, 2, n, scatter_slots=hq),
+              lambda x: sp.all_to_all(x, g, 0, 2, n,
+                                      scatter_slots=max(hq, p)),
               xs[r], outs3[r], ws3[r], grads3(ws3)[r])
         # gather_slots: the reverse, which sums the copies.
         ys = [exact(list(t.shape), dtype, gen) for t in outs3]
         area.cases += 1
         try:
-            got = sp.all_to_all(ys[r], g, 2, 0, hkv, gather_slots=hq)
+            got = sp.all_to_all(ys[r], g, 2, 0, hkv,
+                                gather_slots=max(hq, p))
             _, sum_copies = ref.ref_replicated(xs, 0, 2, entries)
             same(area, f"all_to_all gather_slots={hq} n={hkv} P={p}",
                  "forward", got, sum_copies(ys)[r])
@@ -646,7 +649,10 @@ def area_gqa(ctx, area):
     x = exact([1, 2, 2, 2], torch.float32, gen)
     expect_error(area, "query_heads=0", lambda: sp.all_to_all_4D(
         x, 2, 1, g, seq_lens=[2] * p, query_heads=0), ValueError,
-        r"all_to_all_4D.*slot count 0 is not positive")
+        r"all_to_all_4D: query_heads 0 is not positive")
+    expect_error(area, "scatter_slots=0", lambda: sp.all_to_all(
+        x, g, 2, 1, scatter_slots=0), ValueError,
+        r"all_to_all: scatter dim 2: the slot count 0 is not positive")
     expect_error(area, "reverse query_heads without heads",
                  lambda: sp.all_to_all_4D(x, 1, 2, g, seq_lens=[2] * p,
                                           query_heads=4), ValueError,
@@ -949,10 +955,10 @@ def area_errors(ctx, area):
                  E, r"reverse all-to-all \(scatter 1, gather 2\) needs the "
                     r"sequence lengths of a forward call")
     expect_error(area, "4D reverse lengths do not sum",
-                 lambda: sp.all_to_all_4D(torch.zeros(1, 5, 1, 2), 1, 2, g,
-                                          seq_lens=[1] * p),
+                 lambda: sp.all_to_all_4D(torch.zeros(1, p + 1, 1, 2), 1, 2,
+                                          g, seq_lens=[1] * p),
                  E, rf"all_to_all_4D: all_to_all: scatter dim 1: sizes "
-                    rf"\[1(, 1)*\] sum to {p} but the dim has size 5")
+                    rf"\[1(, 1)*\] sum to {p} but the dim has size {p + 1}")
     expect_error(area, "5D wrong rank",
                  lambda: sp.all_to_all_5D(torch.zeros(2, 3, 4, 1), group=g),
                  E, r"all_to_all_5D: input must be a 5D tensor, got 4D")

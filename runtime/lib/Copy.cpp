@@ -400,7 +400,10 @@ void copyOnHost(const std::vector<CopyJob> &jobs, DType type,
       n *= s;
     total += size_t(n * es);
   }
-  bool streaming = total >= kStreamingMinTotal;
+  // Sums read what the copies before them wrote: keep it in cache.
+  bool accumulates = std::any_of(jobs.begin(), jobs.end(),
+                                 [](const CopyJob &j) { return j.accumulate; });
+  bool streaming = total >= kStreamingMinTotal && !accumulates;
   for (const CopyJob &job : jobs)
     copyOne(job, es, type, scaling, streaming);
   if (streaming)

@@ -463,9 +463,10 @@ std::string firstDifference(const Op &a, const Op &b) {
       return both(w + " distribution", layout::distName(p.kind),
                   layout::distName(q.kind));
     if (p.values != q.values)
-      return both(
-          w + (p.kind == DistKind::Packed ? " sequence lengths" : " sizes"),
-          layout::str(p.values), layout::str(q.values));
+      return both(w + (p.kind == DistKind::Packed       ? " sequence lengths"
+                       : p.kind == DistKind::Replicated ? " slots"
+                                                        : " sizes"),
+                  layout::str(p.values), layout::str(q.values));
     if (p.length != q.length)
       return both(w + " length", lengthText(p.length), lengthText(q.length));
     if (p.innerAxes != q.innerAxes)

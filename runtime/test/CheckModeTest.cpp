@@ -141,6 +141,17 @@ TEST_F(CheckMode, SequenceLengths) {
                          "vs [3, 3]");
 }
 
+TEST_F(CheckMode, ReplicatedSlots) {
+  // P heads, spread over P slots on the others and 2P slots on rank L: every
+  // rank holds one head either way, so only the check tells them apart.
+  Op op = allToAllOp({0}, 1, 0);
+  op.scatter.dist = replicatedDist(me == L ? 2 * P : P);
+  Status st = run(op, {2, P}, {2 * P, 1});
+  expectMismatch(st, "all_to_all: ranks 0 and " + num(L) +
+                         " disagree on the scatter slots: [" + num(P) +
+                         "] vs [" + num(2 * P) + "]");
+}
+
 TEST_F(CheckMode, OpKind) {
   // Rank L splits where the others all-to-all: the message names both ops.
   Status st = me == L ? run(splitOp({0}, 0), {2 * P, 2}, {2, 2})

@@ -293,6 +293,16 @@ func.func @zero_slots(%x: tensor<2x8xf32>) {
 // -----
 
 seqpar.grid @g(axes = ["a" = 4])
+func.func @negative_slots(%x: tensor<8x1xf32>) {
+  // expected-error @+1 {{'seqpar.all_to_all' op gather slots must be at least 1, got -1}}
+  %0 = seqpar.all_to_all %x on @g["a"] scatter 0 gather 1 slots -1
+      gather_size 2 : tensor<8x1xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+seqpar.grid @g(axes = ["a" = 4])
 func.func @slots_and_lengths(%x: tensor<2x8xf32>, %l: tensor<4xi64>) {
   // expected-error @+1 {{'seqpar.all_to_all' op scatter slots and scatter_lengths are mutually exclusive}}
   %0 = seqpar.all_to_all %x on @g["a"] scatter 0 slots 4 gather 1

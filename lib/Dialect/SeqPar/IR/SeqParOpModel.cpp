@@ -157,18 +157,18 @@ layout::Op AllToAllOp::buildOpModel() {
   op.kind = layout::OpKind::AllToAll;
   // The verifier rejects slots together with the lengths of the same dim;
   // slots win here so that the model of an invalid op still says so.
-  if (std::optional<int64_t> slots = getScatterSlots())
+  if (IntegerAttr slots = getScatterSlotsAttr())
     op.scatter = makeMove(getScatterDim(), DistKind::Replicated,
-                          ArrayRef<int64_t>(*slots));
+                          ArrayRef<int64_t>{slots.getInt()});
   else if (getScatterLengths())
     op.scatter =
         makeMove(getScatterDim(), DistKind::Sizes, ArrayRef<int64_t>());
   else
     op.scatter = makeMove(getScatterDim(), DistKind::Even);
   int64_t length = gatherLength(getGatherSizeAttr(), getDynamicGatherSize());
-  if (std::optional<int64_t> slots = getGatherSlots())
+  if (IntegerAttr slots = getGatherSlotsAttr())
     op.gather = makeMove(getGatherDim(), DistKind::Replicated,
-                         ArrayRef<int64_t>(*slots), length);
+                         ArrayRef<int64_t>{slots.getInt()}, length);
   else if (getGatherLengths())
     op.gather = makeMove(getGatherDim(), DistKind::Sizes, ArrayRef<int64_t>());
   else

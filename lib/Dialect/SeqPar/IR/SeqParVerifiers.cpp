@@ -263,14 +263,15 @@ LogicalResult AllToAllOp::verifyOwnAttributes() {
     return failure();
   if ((getGatherSizeAttr() || getDynamicGatherSize()) && getGatherLengths())
     return emitOpError("gather_size and gather_lengths are mutually exclusive");
+  // The attributes are read signed: I64Attr's getters are unsigned.
   for (auto [which, slots, lengths] :
-       {std::make_tuple("scatter", getScatterSlots(), getScatterLengths()),
-        std::make_tuple("gather", getGatherSlots(), getGatherLengths())}) {
+       {std::make_tuple("scatter", getScatterSlotsAttr(), getScatterLengths()),
+        std::make_tuple("gather", getGatherSlotsAttr(), getGatherLengths())}) {
     if (!slots)
       continue;
-    if (*slots < 1)
+    if (slots.getInt() < 1)
       return emitOpError() << which << " slots must be at least 1, got "
-                           << *slots;
+                           << slots.getInt();
     if (lengths)
       return emitOpError() << which << " slots and " << which
                            << "_lengths are mutually exclusive";

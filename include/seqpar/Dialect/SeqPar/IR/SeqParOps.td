@@ -302,8 +302,8 @@ def SeqPar_AllToAllOp : SeqPar_ReshardOp<"all_to_all", [
     - `S` dividing `P`, `V = P`: entry `i` goes to ranks
       `[i*P/S, (i+1)*P/S)`, one entry each (`repeat_interleave` by `P/S`,
       then split, without the replicated tensor);
-    - `V = P` in general: rank `r` gets the entries covering slot `r`, one
-      or two;
+    - `V = P` and `S < P` in general: rank `r` gets the entries covering
+      slot `r`, one or two;
     - `V` = the query heads `Hq`: rank `r` gets exactly the KV heads its
       split-rule share of the query heads uses (`S = V`: the split rule).
 
