@@ -704,7 +704,8 @@ private:
         move.dist.values.clear();
       }
       if ((move.dist.kind == DistKind::Even ||
-           move.dist.kind == DistKind::Zigzag) &&
+           move.dist.kind == DistKind::Zigzag ||
+           move.dist.kind == DistKind::Replicated) &&
           move.dist.length >= 0 && length == seqpar::layout::kDefaultLength &&
           g() % 2) {
         length = move.dist.length;

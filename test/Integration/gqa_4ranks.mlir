@@ -1,8 +1,8 @@
 // all_to_all with replicated blocks (GQA) on 4 ranks, lowered and run: 2 KV
 // heads, each to 2 ranks (slots 4), and the adjoint that sums the 2 copies
-// of each head (twice the input); 3 heads over 4 slots (1, 2, 2, 1 heads
-// per rank); 3 KV heads serving 6 query heads (rank r's query heads use KV
-// heads 0, 1, 2, 2). Rank r's input element (i, j) is 100 * r + 10 * i + j:
+// of each head (twice the input), with a static and a run-time gather_size;
+// 3 heads over 4 slots (1, 2, 2, 1 heads per rank); 3 KV heads serving 6
+// query heads (rank r's query heads use KV heads 0, 1, 2, 2). Rank r's input element (i, j) is 100 * r + 10 * i + j:
 // row i of its 2 sequence rows, head j.
 //
 // RUN: seqpar-opt %s --seqpar-to-llvm -o %t
@@ -61,6 +61,11 @@ func.func @main() {
       gather_size 2 : tensor<8x1xf32> -> tensor<2x2xf32>
   %pg = tensor.cast %g : tensor<2x2xf32> to tensor<?x?xf32>
   func.call @print(%pg) : (tensor<?x?xf32>) -> ()
+  // The same with the gathered length known only at run time.
+  %gd = seqpar.all_to_all %y on @sp["u"] scatter 0 gather 1 slots 4
+      gather_size %c2 : tensor<8x1xf32> -> tensor<2x?xf32>
+  %pgd = tensor.cast %gd : tensor<2x?xf32> to tensor<?x?xf32>
+  func.call @print(%pgd) : (tensor<?x?xf32>) -> ()
 
   // 3 heads over 4 slots: heads [0], [0, 1], [1, 2], [2].
   %z0 = func.call @fill(%c3) : (index) -> tensor<2x?xf32>
@@ -87,6 +92,9 @@ func.func @main() {
 // CHECK-NEXT: R0 (210),
 // CHECK-NEXT: R0 (300),
 // CHECK-NEXT: R0 (310))
+// CHECK-NEXT: R0 {{.*}} sizes = (2, 2)
+// CHECK-NEXT: R0 ((0, 2),
+// CHECK-NEXT: R0 (20, 22))
 // CHECK-NEXT: R0 {{.*}} sizes = (2, 2)
 // CHECK-NEXT: R0 ((0, 2),
 // CHECK-NEXT: R0 (20, 22))
@@ -120,6 +128,9 @@ func.func @main() {
 // CHECK-NEXT: R1 {{.*}} sizes = (2, 2)
 // CHECK-NEXT: R1 ((200, 202),
 // CHECK-NEXT: R1 (220, 222))
+// CHECK-NEXT: R1 {{.*}} sizes = (2, 2)
+// CHECK-NEXT: R1 ((200, 202),
+// CHECK-NEXT: R1 (220, 222))
 // CHECK-NEXT: R1 {{.*}} sizes = (8, 2)
 // CHECK-NEXT: R1 ((0, 1),
 // CHECK-NEXT: R1 (10, 11),
@@ -150,6 +161,9 @@ func.func @main() {
 // CHECK-NEXT: R2 {{.*}} sizes = (2, 2)
 // CHECK-NEXT: R2 ((400, 402),
 // CHECK-NEXT: R2 (420, 422))
+// CHECK-NEXT: R2 {{.*}} sizes = (2, 2)
+// CHECK-NEXT: R2 ((400, 402),
+// CHECK-NEXT: R2 (420, 422))
 // CHECK-NEXT: R2 {{.*}} sizes = (8, 2)
 // CHECK-NEXT: R2 ((1, 2),
 // CHECK-NEXT: R2 (11, 12),
@@ -177,6 +191,9 @@ func.func @main() {
 // CHECK-NEXT: R3 (211),
 // CHECK-NEXT: R3 (301),
 // CHECK-NEXT: R3 (311))
+// CHECK-NEXT: R3 {{.*}} sizes = (2, 2)
+// CHECK-NEXT: R3 ((600, 602),
+// CHECK-NEXT: R3 (620, 622))
 // CHECK-NEXT: R3 {{.*}} sizes = (2, 2)
 // CHECK-NEXT: R3 ((600, 602),
 // CHECK-NEXT: R3 (620, 622))
