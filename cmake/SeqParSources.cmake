@@ -14,4 +14,5 @@ set(SEQPAR_RUNTIME_CORE_SOURCES
   ${SEQPAR_SOURCE_DIR}/runtime/lib/Copy.cpp
   ${SEQPAR_SOURCE_DIR}/runtime/lib/CudaCopyPlan.cpp
   ${SEQPAR_SOURCE_DIR}/runtime/lib/Runtime.cpp
+  ${SEQPAR_SOURCE_DIR}/runtime/lib/SharedMemory.cpp
   ${SEQPAR_SOURCE_DIR}/runtime/lib/Types.cpp)

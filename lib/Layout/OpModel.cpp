@@ -888,6 +888,49 @@ GatherPlan planGather(const Resolved &res, const Shape &inStrides,
   return plan;
 }
 
+Shape peerOutputShape(const Resolved &res, int64_t peer) {
+  Shape shape = res.outShape;
+  if (res.op.kind != OpKind::Gather && peer >= 0 && peer < res.groupSize)
+    shape[res.op.scatter.dim] = res.scatterMap.localSize(peer);
+  return shape;
+}
+
+Result<std::vector<CopyStep>> planPush(const Resolved &res,
+                                       const Shape &inStrides, int64_t peer,
+                                       const Shape &peerOutStrides) {
+  if (peer < 0 || peer >= res.groupSize)
+    return Error{"peer " + num(peer) + " is out of range for a group of " +
+                 num(res.groupSize) + " ranks"};
+  if (res.op.kind == OpKind::Split)
+    return Error{"a split moves nothing between ranks"};
+  if (res.op.gather.dist.kind == DistKind::Replicated)
+    return Error{"a replicated gather dim sums its blocks; it is not pushed"};
+  Shape peerShape = peerOutputShape(res, peer);
+  if (inStrides.size() != res.inShape.size() ||
+      peerOutStrides.size() != peerShape.size())
+    return Error{"the strides " + str(inStrides) + " and " +
+                 str(peerOutStrides) + " do not match the shapes " +
+                 str(res.inShape) + " and " + str(peerShape)};
+  const int64_t r = res.groupRank, g = res.op.gather.dim;
+  StridedBlock in{0, res.inShape, inStrides};
+  StridedBlock out{0, peerShape, peerOutStrides};
+  std::vector<CopyStep> steps;
+  if (res.op.kind == OpKind::AllToAll) {
+    const int64_t s = res.op.scatter.dim;
+    steps.push_back({in.slice(s, beginOf(res.scatterMap, peer),
+                              res.scatterMap.localSize(peer)),
+                     out.slice(g, beginOf(res.gatherMap, r),
+                               res.gatherMap.localSize(r))});
+    return steps;
+  }
+  int64_t pos = 0;
+  for (const Interval &p : res.gatherMap.pieces[r]) {
+    steps.push_back({in.slice(g, pos, p.size), out.slice(g, p.begin, p.size)});
+    pos += p.size;
+  }
+  return steps;
+}
+
 //===----------------------------------------------------------------------===//
 // Descriptors
 //===----------------------------------------------------------------------===//

@@ -21,6 +21,11 @@ Status Backend::allocate(int64_t bytes, void *&out) {
 
 void Backend::deallocate(void *ptr) { std::free(ptr); }
 
+const std::vector<int64_t> &Backend::nodes() const {
+  static const std::vector<int64_t> none;
+  return none;
+}
+
 Status Backend::copy(const std::vector<CopyJob> &jobs, DType type,
                      const Scaling &scaling) {
   copyOnHost(jobs, type, scaling);

@@ -16,6 +16,8 @@
 #include <memory>
 #include <new>
 #include <stdexcept>
+#include <cstdio>
+#include <set>
 #include <string>
 
 using namespace seqpar::rt;
@@ -43,6 +45,12 @@ std::unique_ptr<Runtime> &globalSlot() {
 }
 
 thread_local std::string lastError;
+
+/// Buffers seqpar_rt_allocate made while no runtime was installed.
+std::set<void *> &looseBuffers() {
+  static std::set<void *> buffers;
+  return buffers;
+}
 
 int32_t report(const Status &st) {
   lastError = st.isOk() ? std::string() : st.message();
@@ -289,6 +297,55 @@ int32_t seqpar_rt_set_check_mode(int32_t on) {
     rt->setCheckMode(on != 0);
     return Status::ok();
   });
+}
+
+void *seqpar_rt_allocate(int64_t bytes) {
+  void *out = nullptr;
+  int32_t code = guarded("alloc", [&]() -> Status {
+    if (Runtime *rt = globalRuntime())
+      return rt->allocate(bytes, out);
+    if (bytes < 0)
+      return invalid("alloc: the size " + std::to_string(bytes) +
+                     " is negative");
+    out = std::aligned_alloc(64, (size_t(bytes) + 63) / 64 * 64 + 64);
+    if (!out)
+      return {StatusCode::OutOfMemory,
+              "alloc: cannot allocate " + std::to_string(bytes) + " bytes"};
+    looseBuffers().insert(out);
+    return Status::ok();
+  });
+  return code == SEQPAR_RT_OK ? out : nullptr;
+}
+
+int32_t seqpar_rt_deallocate(void *ptr) {
+  return guarded("free", [&]() -> Status {
+    if (!ptr)
+      return Status::ok();
+    // A buffer allocated without a runtime (the runtime's own go with it).
+    if (looseBuffers().erase(ptr)) {
+      std::free(ptr);
+      return Status::ok();
+    }
+    if (Runtime *rt = globalRuntime())
+      return rt->deallocate(ptr);
+    char text[32];
+    std::snprintf(text, sizeof(text), "%p", ptr);
+    return invalid(std::string("free: ") + text +
+                   " is not a live buffer of seqpar_rt_alloc (the runtime "
+                   "frees its buffers at finalize)");
+  });
+}
+
+void _mlir_ciface_seqpar_rt_alloc(seqpar_rt_byte_memref *result,
+                                  int64_t bytes) {
+  if (!result)
+    return;
+  auto *p = static_cast<int8_t *>(seqpar_rt_allocate(bytes));
+  *result = {p, p, 0, p ? bytes : 0, 1};
+}
+
+int32_t _mlir_ciface_seqpar_rt_free(seqpar_rt_byte_memref *buffer) {
+  return seqpar_rt_deallocate(buffer ? buffer->allocated : nullptr);
 }
 
 int32_t seqpar_rt_synchronize(void) {

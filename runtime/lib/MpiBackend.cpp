@@ -42,6 +42,15 @@ Status mpiError(const char *call, int err) {
           std::string("mpi: ") + call + " failed: " + std::string(text, len)};
 }
 
+/// SEQPAR_RT_NODE_SIZE=k cuts each node into nodes of k consecutive ranks
+/// (the tests use it to run the path between nodes on one machine); 0 or
+/// unset keeps the nodes MPI finds.
+int64_t nodeSizeOverride() {
+  const char *env = std::getenv("SEQPAR_RT_NODE_SIZE");
+  long long v = env ? std::atoll(env) : 0;
+  return v > 0 ? int64_t(v) : 0;
+}
+
 class MpiBackend final : public Backend {
 public:
   explicit MpiBackend(MPI_Comm comm) : comm_(comm) {
@@ -109,7 +118,27 @@ public:
     if (err != MPI_SUCCESS)
       return mpiError("MPI_Comm_split", err);
     MPI_Comm_set_errhandler(sub, MPI_ERRORS_RETURN);
-    out = std::make_unique<MpiBackend>(sub);
+    auto backend = std::make_unique<MpiBackend>(sub);
+    if (shared_) {
+      // The sub-communicator's ranks learn each other's nodes (collective
+      // over it, as the split is).
+      const int64_t mine = nodes_[rank_];
+      if (Status st = backend->shareMemory(shared_, mine); !st)
+        return st;
+    }
+    out = std::move(backend);
+    return Status::ok();
+  }
+
+  SharedMemory *sharedMemory() override { return shared_; }
+  const std::vector<int64_t> &nodes() const override { return nodes_; }
+
+  /// Offers `memory` to the direct path and gathers every rank's `node`.
+  Status shareMemory(SharedMemory *memory, int64_t node) {
+    nodes_.assign(size_, 0);
+    if (Status st = allgatherHost(&node, sizeof(node), nodes_.data()); !st)
+      return st;
+    shared_ = memory;
     return Status::ok();
   }
 
@@ -148,7 +177,30 @@ private:
 
   MPI_Comm comm_;
   int size_ = 0, rank_ = 0;
+  SharedMemory *shared_ = nullptr;
+  std::vector<int64_t> nodes_;
 };
+
+/// This rank's node: the world rank of its node's first rank (MPI's shared
+/// memory domain), cut into nodes of SEQPAR_RT_NODE_SIZE ranks when set.
+Status findNode(MPI_Comm comm, int64_t &node) {
+  MPI_Comm local;
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  int err =
+      MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
+  if (err != MPI_SUCCESS)
+    return mpiError("MPI_Comm_split_type", err);
+  int localRank = 0, first = rank;
+  MPI_Comm_rank(local, &localRank);
+  err = MPI_Bcast(&first, 1, MPI_INT, 0, local);
+  MPI_Comm_free(&local);
+  if (err != MPI_SUCCESS)
+    return mpiError("MPI_Bcast", err);
+  const int64_t cut = nodeSizeOverride();
+  node = int64_t(first) * (int64_t(1) << 31) + (cut ? localRank / cut : 0);
+  return Status::ok();
+}
 
 } // namespace
 
@@ -173,7 +225,15 @@ Status createMpiWorldBackend(std::unique_ptr<Backend> &out) {
   if (err != MPI_SUCCESS)
     return mpiError("MPI_Comm_dup", err);
   MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
-  out = std::make_unique<MpiBackend>(comm);
+  auto backend = std::make_unique<MpiBackend>(comm);
+  if (SharedMemory *memory = hostSharedMemory()) {
+    int64_t node = 0;
+    if (Status st = findNode(comm, node); !st)
+      return st;
+    if (Status st = backend->shareMemory(memory, node); !st)
+      return st;
+  }
+  out = std::move(backend);
   return Status::ok();
 }
 

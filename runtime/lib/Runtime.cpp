@@ -31,6 +31,18 @@ std::string gridText(const Shape &gridShape) {
   return "grid " + layout::str(gridShape);
 }
 
+/// The record of the direct path (Runtime::describeOutput): this rank's
+/// node, whether its output may be written by the node's peers, the handle
+/// of its element [0, ..., 0] and its strides.
+enum DirectField : int {
+  kNode,
+  kPublished,
+  kHandle,
+  kHandleOffset = kHandle + SharedHandle::kWords,
+  kOutStrides,
+  kDirectFields = kOutStrides + kMaxRank
+};
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -41,6 +53,21 @@ std::string gridText(const Shape &gridShape) {
 struct Runtime::Prepared {
   layout::Resolved res;
   Backend *comm = nullptr;
+  DType type = DType::F32;
+};
+
+/// The direct path of one call, per group rank q: whether this rank writes
+/// its data for q straight into q's output (at `peerOut[q]`, with q's
+/// strides), and whether q writes into this rank's output.
+struct Runtime::Direct {
+  /// Some rank of the group writes into a peer: the call ends with
+  /// finishDirect.
+  bool sync = false;
+  std::vector<char> pushTo, pushedBy;
+  std::vector<char *> peerOut;
+  std::vector<Shape> peerStrides;
+  /// A peer's output this rank could not map: reported at finishDirect.
+  Status mapError;
 };
 
 Status Runtime::create(std::shared_ptr<Backend> world,
@@ -62,13 +89,54 @@ Status Runtime::create(std::shared_ptr<Backend> world,
   // Safe by default: SEQPAR_RT_CHECK=0 opts out.
   const char *env = std::getenv("SEQPAR_RT_CHECK");
   out->checkMode_ = !(env && std::strcmp(env, "0") == 0);
+  env = std::getenv("SEQPAR_RT_DIRECT");
+  out->direct_ = !(env && std::strcmp(env, "0") == 0);
+  if (const char *min = std::getenv("SEQPAR_RT_SHARED_MIN_BYTES"))
+    out->sharedMinBytes_ = std::max<long long>(std::atoll(min), 0);
   return Status::ok();
 }
 
 Runtime::~Runtime() {
   if (staging_)
     world_->deallocate(staging_);
+  // Buffers the program did not free go with the runtime.
+  for (void *ptr : heapBuffers_)
+    world_->deallocate(ptr);
+  if (SharedMemory *shared = world_->sharedMemory())
+    for (void *ptr : sharedBuffers_)
+      (void)shared->deallocate(ptr);
   groups_.clear();
+}
+
+Status Runtime::allocate(int64_t bytes, void *&out) {
+  if (bytes < 0)
+    return invalid("alloc: the size " + std::to_string(bytes) +
+                   " is negative");
+  SharedMemory *shared = world_->sharedMemory();
+  if (shared && direct_ && bytes >= sharedMinBytes_ &&
+      shared->allocate(bytes, out)) {
+    sharedBuffers_.insert(out);
+    return Status::ok();
+  }
+  if (Status st = world_->allocate(bytes, out); !st)
+    return {st.code(), "alloc: " + st.message()};
+  heapBuffers_.insert(out);
+  return Status::ok();
+}
+
+Status Runtime::deallocate(void *ptr) {
+  if (!ptr)
+    return Status::ok();
+  if (sharedBuffers_.erase(ptr))
+    return world_->sharedMemory()->deallocate(ptr);
+  if (heapBuffers_.erase(ptr)) {
+    world_->deallocate(ptr);
+    return Status::ok();
+  }
+  char text[32];
+  std::snprintf(text, sizeof(text), "%p", ptr);
+  return invalid(std::string("free: ") + text +
+                 " is not a buffer of seqpar_rt_alloc (or is freed already)");
 }
 
 Op Runtime::withGrid(const Op &op) const {
@@ -280,6 +348,24 @@ Status byteRange(const std::string &name, const char *what, const TensorRef &t,
   return Status::ok();
 }
 
+/// A transport failure named with the call it broke: the op, its dims, the
+/// element type and shapes, and this rank's place in the group.
+Status transferError(const layout::Resolved &res, DType type,
+                     const Status &st, const char *what = "the exchange") {
+  std::string dims;
+  if (res.op.kind != OpKind::Gather)
+    dims += "scatter dim " + std::to_string(res.op.scatter.dim);
+  if (res.op.kind != OpKind::Split)
+    dims += std::string(dims.empty() ? "" : ", ") + "gather dim " +
+            std::to_string(res.op.gather.dim);
+  return {st.code(), res.name + " (" + dims + ", " + dtypeName(type) + " " +
+                         layout::str(res.inShape) + " -> " +
+                         layout::str(res.outShape) + ", group rank " +
+                         std::to_string(res.groupRank) + " of " +
+                         std::to_string(res.groupSize) +
+                         "): " + what + ": " + st.message()};
+}
+
 char *addr(void *base, int64_t elems, int64_t es) {
   return static_cast<char *>(base) + elems * es;
 }
@@ -344,6 +430,7 @@ Status Runtime::run(const Op &op, const TensorRef &in, const TensorRef &out) {
                     " but the output is " + dtypeName(out.dtype));
   if (local)
     local = prepare(filled, in.sizes, p);
+  p.type = in.dtype;
   if (local && out.sizes != p.res.outShape)
     local = invalid(name + ": the output has shape " + layout::str(out.sizes) +
                     " but the op produces " + layout::str(p.res.outShape));
@@ -373,17 +460,25 @@ Status Runtime::run(const Op &op, const TensorRef &in, const TensorRef &out) {
     local = invalid(name + ": grad scale " + layout::gradScaleName(op.scale) +
                     " needs a floating-point element type, got " +
                     dtypeName(in.dtype));
+  int64_t direct[kDirectFields];
+  std::fill(direct, direct + kDirectFields, int64_t(-3));
+  if (local && !outEmpty)
+    describeOutput(p, out, direct);
+  std::vector<int64_t> records;
   if (checkMode_)
-    if (Status st = check(filled, in, local, p); !st)
+    if (Status st = check(filled, in, local, p, direct, records); !st)
       return st;
   if (!local)
     return local;
   // layout::resolve has checked the kind.
-  if (p.res.op.kind == OpKind::AllToAll)
-    return runAllToAll(p, in, out);
   if (p.res.op.kind == OpKind::Split)
     return runSplit(p, in, out);
-  return runGather(p, in, out);
+  Direct d;
+  if (Status st = planDirect(p, direct, records, d); !st)
+    return st;
+  Status st = p.res.op.kind == OpKind::AllToAll ? runAllToAll(p, d, in, out)
+                                                : runGather(p, d, in, out);
+  return finishDirect(p, d, std::move(st));
 }
 
 //===----------------------------------------------------------------------===//
@@ -394,7 +489,7 @@ namespace {
 
 /// The fixed-size record that check mode gathers from every rank: what the
 /// op is (a hash of its encoding and the encoding's length) and what it is
-/// applied to. A hash keeps the record small whatever the size lists; when
+/// applied to; then the direct path's record rides along. A hash keeps the record small whatever the size lists; when
 /// two ranks' hashes differ, a second exchange of the encodings explains
 /// which field differs.
 enum CheckField : int {
@@ -405,7 +500,8 @@ enum CheckField : int {
   kRank,
   kShape,
   kLocal = kShape + kMaxRank,
-  kNumFields
+  kDirect,
+  kNumFields = kDirect + kDirectFields
 };
 
 /// FNV-1a over the words.
@@ -595,7 +691,8 @@ Status Runtime::failCall(const Status &local) {
 }
 
 Status Runtime::check(const Op &op, const TensorRef &in, const Status &local,
-                      const Prepared &p) {
+                      const Prepared &p, const int64_t *direct,
+                      std::vector<int64_t> &records) {
   const std::string name = opName(op);
   // The group's ranks agree on everything, sizes and shapes included.
   Backend &comm = p.comm ? *p.comm : *world_;
@@ -609,7 +706,8 @@ Status Runtime::check(const Op &op, const TensorRef &in, const Status &local,
   for (int i = 0; i < kMaxRank; ++i)
     rec[kShape + i] = i >= in.rank() ? -2 : i == varying ? -1 : in.sizes[i];
   rec[kLocal] = varying >= 0 && varying < in.rank() ? in.sizes[varying] : -1;
-  std::vector<int64_t> all;
+  std::copy(direct, direct + kDirectFields, rec + kDirect);
+  std::vector<int64_t> &all = records;
   if (Status st = agreeOn(name, words, rec, local, comm, true, all); !st)
     return st;
   // Every rank now holds the same op; each checks the gathered local
@@ -713,33 +811,173 @@ Status Runtime::exchangeLengths(const std::vector<int64_t> &gridShape,
 }
 
 //===----------------------------------------------------------------------===//
+// The direct path
+//===----------------------------------------------------------------------===//
+
+void Runtime::describeOutput(const Prepared &p, const TensorRef &out,
+                             int64_t *record) {
+  Backend &comm = *p.comm;
+  SharedMemory *shared = comm.sharedMemory();
+  if (!shared || comm.nodes().empty())
+    return;
+  record[kNode] = comm.nodes()[comm.rank()];
+  record[kPublished] = 0;
+  // A sum of replicated blocks is not written by peers, and a split moves
+  // nothing between ranks.
+  const Op &op = p.res.op;
+  if (!direct_ || op.kind == OpKind::Split ||
+      op.gather.dist.kind == DistKind::Replicated)
+    return;
+  // The whole range the output spans must lie in one shared buffer.
+  std::pair<uintptr_t, uintptr_t> range;
+  if (!byteRange(p.res.name, "output", out, range))
+    return;
+  SharedHandle handle;
+  if (!shared->find(reinterpret_cast<const void *>(range.first),
+                    int64_t(range.second - range.first + 1), handle))
+    return;
+  record[kPublished] = 1;
+  std::copy(handle.words, handle.words + SharedHandle::kWords,
+            record + kHandle);
+  record[kHandleOffset] =
+      handle.offset +
+      int64_t(reinterpret_cast<uintptr_t>(out.data) - range.first);
+  std::copy(out.strides.begin(), out.strides.end(), record + kOutStrides);
+}
+
+Status Runtime::planDirect(const Prepared &p, const int64_t *mine,
+                           const std::vector<int64_t> &checkRecords,
+                           Direct &d) {
+  Backend &comm = *p.comm;
+  const int64_t P = comm.size(), r = comm.rank();
+  SharedMemory *shared = comm.sharedMemory();
+  const std::vector<int64_t> &nodes = comm.nodes();
+  if (!shared || P == 1 || static_cast<int64_t>(nodes.size()) != P)
+    return Status::ok();
+  // Without checks, the records are exchanged here, unless no peer shares
+  // this rank's node (then no rank of the group exchanges with it... and
+  // every rank of the group knows it from the same node table).
+  bool anyLocal = false;
+  for (int64_t a = 0; a < P && !anyLocal; ++a)
+    for (int64_t b = a + 1; b < P && !anyLocal; ++b)
+      anyLocal = nodes[a] == nodes[b];
+  if (!anyLocal)
+    return Status::ok();
+  std::vector<int64_t> own;
+  const int64_t *records = nullptr;
+  int64_t stride = kNumFields, base = kDirect;
+  if (!checkRecords.empty()) {
+    records = checkRecords.data();
+  } else {
+    own.assign(size_t(P) * kDirectFields, 0);
+    if (Status st = comm.allgatherHost(mine, kDirectFields * sizeof(int64_t),
+                                       own.data());
+        !st)
+      return transferError(p.res, p.type, st, "the direct path's exchange");
+    records = own.data();
+    stride = kDirectFields;
+    base = 0;
+  }
+  auto rec = [&](int64_t q) { return records + q * stride + base; };
+  d.pushTo.assign(P, 0);
+  d.pushedBy.assign(P, 0);
+  d.peerOut.assign(P, nullptr);
+  d.peerStrides.assign(P, {});
+  const int64_t rank = static_cast<int64_t>(p.res.inShape.size());
+  for (int64_t q = 0; q < P; ++q) {
+    if (q == r || rec(q)[kNode] != rec(r)[kNode])
+      continue;
+    d.pushedBy[q] = rec(r)[kPublished] == 1;
+    d.pushTo[q] = rec(q)[kPublished] == 1;
+    if (!d.pushTo[q])
+      continue;
+    SharedHandle h;
+    std::copy(rec(q) + kHandle, rec(q) + kHandle + SharedHandle::kWords,
+              h.words);
+    h.offset = rec(q)[kHandleOffset];
+    d.peerStrides[q].assign(rec(q) + kOutStrides, rec(q) + kOutStrides + rank);
+    void *at = nullptr;
+    if (Status st = shared->map(h, at); !st) {
+      if (d.mapError) // The first failure is reported.
+        d.mapError = {st.code(), p.res.name + ": cannot write into the output "
+                                 "of group rank " + std::to_string(q) +
+                                 ": " + st.message()};
+      continue;
+    }
+    d.peerOut[q] = static_cast<char *>(at);
+  }
+  // Every rank sees the same records, so all agree on whether to finish.
+  for (int64_t a = 0; a < P && !d.sync; ++a)
+    for (int64_t b = 0; b < P && !d.sync; ++b)
+      d.sync = a != b && rec(a)[kNode] == rec(b)[kNode] &&
+               rec(b)[kPublished] == 1;
+  return Status::ok();
+}
+
+Status Runtime::finishDirect(const Prepared &p, const Direct &d, Status st) {
+  if (st && !d.mapError)
+    st = d.mapError;
+  if (!d.sync)
+    return st;
+  Backend &comm = *p.comm;
+  const int64_t P = comm.size();
+  int64_t ok = st.isOk();
+  std::vector<int64_t> all(P, 0);
+  if (Status ex = comm.allgatherHost(&ok, sizeof(ok), all.data()); !ex)
+    return st ? transferError(p.res, p.type, ex,
+                              "the direct path's closing exchange")
+              : st;
+  if (!st)
+    return st;
+  for (int64_t q = 0; q < P; ++q)
+    if (!all[q])
+      return {StatusCode::BackendError,
+              p.res.name + ": group rank " + std::to_string(q) +
+                  " failed during the exchange, so this rank's output is "
+                  "incomplete (its own error says why)"};
+  return Status::ok();
+}
+
+//===----------------------------------------------------------------------===//
 // The collectives
 //===----------------------------------------------------------------------===//
 
 namespace {
 
-/// A transport failure named with the call it broke: the op, its dims, the
-/// element type and shapes, and this rank's place in the group.
-Status transferError(const layout::Resolved &res, DType type,
-                     const Status &st) {
-  std::string dims;
-  if (res.op.kind != OpKind::Gather)
-    dims += "scatter dim " + std::to_string(res.op.scatter.dim);
-  if (res.op.kind != OpKind::Split)
-    dims += std::string(dims.empty() ? "" : ", ") + "gather dim " +
-            std::to_string(res.op.gather.dim);
-  return {st.code(), res.name + " (" + dims + ", " + dtypeName(type) + " " +
-                         layout::str(res.inShape) + " -> " +
-                         layout::str(res.outShape) + ", group rank " +
-                         std::to_string(res.groupRank) + " of " +
-                         std::to_string(res.groupSize) +
-                         "): the exchange: " + st.message()};
+} // namespace
+
+namespace {
+
+/// The jobs that write this rank's data for peer q straight into q's output
+/// (the direct path); adds their bytes to `bytes`.
+Status appendPushes(const layout::Resolved &res, const TensorRef &in,
+                    int64_t q, char *peerOut, const Shape &peerStrides,
+                    std::vector<CopyJob> &jobs, int64_t &bytes) {
+  const int64_t es = elementSize(in.dtype);
+  layout::Result<std::vector<layout::CopyStep>> steps =
+      layout::planPush(res, in.strides, q, peerStrides);
+  if (!steps)
+    return invalid(res.name + ": the direct path to group rank " +
+                   std::to_string(q) + ": " + steps.error());
+  for (const layout::CopyStep &step : *steps)
+    if (step.src.numElements()) {
+      jobs.push_back(makeJob(addr(in.data, step.src.offset, es),
+                             step.src.strides,
+                             addr(peerOut, step.dst.offset, es),
+                             step.dst.strides, step.src.shape));
+      bytes += step.src.numElements() * es;
+    }
+  return Status::ok();
+}
+
+bool has(const std::vector<char> &flags, int64_t q) {
+  return !flags.empty() && flags[q];
 }
 
 } // namespace
 
-Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
-                            const TensorRef &out) {
+Status Runtime::runAllToAll(const Prepared &p, const Direct &d,
+                            const TensorRef &in, const TensorRef &out) {
   const layout::Resolved &res = p.res;
   const int64_t P = res.groupSize, r = res.groupRank;
   const int64_t es = elementSize(in.dtype);
@@ -748,20 +986,29 @@ Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
       layout::planAllToAll(res, in.strides, out.strides);
   const bool reduce = res.op.gather.dist.kind == layout::DistKind::Replicated;
 
+  // Peers on the direct path exchange nothing through the backend.
   std::vector<int64_t> sendBytes(P, 0), recvBytes(P, 0);
   std::vector<int64_t> sendStage(P, -1), recvStage(P, -1);
+  bool anySend = false;
+  for (int64_t q = 0; q < P; ++q) {
+    if (q == r)
+      continue;
+    if (!has(d.pushTo, q))
+      sendBytes[q] = plan.sendCounts[q] * es;
+    if (!has(d.pushedBy, q))
+      recvBytes[q] = plan.recvCounts[q] * es;
+    anySend = anySend || sendBytes[q];
+  }
   int64_t stage = 0;
   // A replicated scatter dim: the input packed once (unless it is already in
   // the wire order), every peer's range read from that one copy.
   int64_t sharedStage = -1;
-  if (plan.sendShared && P > 1 && !plan.sendAll.isContiguous())
+  if (plan.sendShared && anySend && !plan.sendAll.isContiguous())
     sharedStage =
         addSegment(stage, layout::numElements(plan.sendAll.shape) * es);
   for (int64_t q = 0; q < P; ++q) {
     if (q == r)
       continue;
-    sendBytes[q] = plan.sendCounts[q] * es;
-    recvBytes[q] = plan.recvCounts[q] * es;
     if (sendBytes[q] && !plan.sendShared && !plan.send[q].isContiguous())
       sendStage[q] = addSegment(stage, sendBytes[q]);
     // Replicas are summed from the receive buffer, never received in place.
@@ -775,7 +1022,7 @@ Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
   std::vector<void *> recvPtr(P, nullptr);
   std::vector<CopyJob> pack, unpack;
   const char *shared = nullptr;
-  if (plan.sendShared && P > 1) {
+  if (plan.sendShared && anySend) {
     const StridedBlock &all = plan.sendAll;
     if (sharedStage >= 0) {
       char *buf = addr(staging_, sharedStage, 1);
@@ -798,7 +1045,13 @@ Status Runtime::runAllToAll(const Prepared &p, const TensorRef &in,
                                sb.shape));
       continue;
     }
-    if (shared) {
+    if (has(d.pushTo, q)) {
+      if (d.peerOut[q])
+        if (Status st = appendPushes(res, in, q, d.peerOut[q],
+                                     d.peerStrides[q], pack, directBytes_);
+            !st)
+          return st;
+    } else if (shared) {
       if (sendBytes[q])
         sendPtr[q] = shared + plan.sendDispls[q] * es;
     } else if (sendStage[q] >= 0) {
@@ -862,27 +1115,36 @@ Status Runtime::runSplit(const Prepared &p, const TensorRef &in,
   return Status::ok();
 }
 
-Status Runtime::runGather(const Prepared &p, const TensorRef &in,
-                          const TensorRef &out) {
+Status Runtime::runGather(const Prepared &p, const Direct &d,
+                          const TensorRef &in, const TensorRef &out) {
   const layout::Resolved &res = p.res;
   const int64_t P = res.groupSize, r = res.groupRank;
   const int64_t es = elementSize(in.dtype);
   Backend &comm = *p.comm;
   layout::GatherPlan plan = layout::planGather(res, in.strides, out.strides);
   const Scaling scaling{res.op.scale, P};
-  const int64_t sendBytes = layout::numElements(in.sizes) * es;
+  const int64_t inBytes = layout::numElements(in.sizes) * es;
   StridedBlock whole{0, in.sizes, in.strides};
 
+  // Peers on the direct path exchange nothing through the backend; with
+  // any of them, the backend's part is an alltoallv that skips them.
+  bool anyDirect = false, anySend = false;
+  for (int64_t q = 0; q < P; ++q) {
+    if (q == r)
+      continue;
+    anyDirect = anyDirect || has(d.pushTo, q) || has(d.pushedBy, q);
+    anySend = anySend || !has(d.pushTo, q);
+  }
   int64_t stage = 0;
   int64_t sendStage = -1;
-  if (P > 1 && sendBytes &&
+  if (anySend && inBytes &&
       (scaling.mode != GradScale::None || !whole.isContiguous()))
-    sendStage = addSegment(stage, sendBytes);
+    sendStage = addSegment(stage, inBytes);
   std::vector<int64_t> recvBytes(P, 0), recvStage(P, -1);
   std::vector<void *> recvPtr(P, nullptr);
   std::vector<bool> direct(P, false);
   for (int64_t q = 0; q < P; ++q) {
-    if (q == r)
+    if (q == r || has(d.pushedBy, q))
       continue;
     recvBytes[q] = plan.recvCounts[q] * es;
     const std::vector<layout::CopyStep> &s = plan.unpack[q];
@@ -903,13 +1165,20 @@ Status Runtime::runGather(const Prepared &p, const TensorRef &in,
                            layout::denseStrides(in.sizes), in.sizes));
     sendPtr = staging_;
   }
-  // Our own pieces come straight from the input.
+  // Our own pieces come straight from the input, and so do the ones we
+  // write into peers' outputs.
   for (const layout::CopyStep &step : plan.unpack[r])
     if (step.src.numElements())
       pack.push_back(makeJob(addr(in.data, step.src.offset, es),
                              step.src.strides,
                              addr(out.data, step.dst.offset, es),
                              step.dst.strides, step.src.shape));
+  for (int64_t q = 0; q < P; ++q)
+    if (q != r && has(d.pushTo, q) && d.peerOut[q])
+      if (Status st = appendPushes(res, in, q, d.peerOut[q], d.peerStrides[q],
+                                   pack, directBytes_);
+          !st)
+        return st;
   for (int64_t q = 0; q < P; ++q) {
     if (q == r || !recvBytes[q])
       continue;
@@ -928,11 +1197,22 @@ Status Runtime::runGather(const Prepared &p, const TensorRef &in,
   }
   if (Status st = comm.copy(pack, in.dtype, scaling); !st)
     return {st.code(), res.name + ": " + st.message()};
-  if (P > 1)
-    if (Status st = comm.allgatherv(sendPtr, sendBytes, recvPtr.data(),
-                                    recvBytes.data());
-        !st)
-      return transferError(res, in.dtype, st);
+  Status st;
+  if (P > 1 && anyDirect) {
+    std::vector<const void *> sendPtrs(P, nullptr);
+    std::vector<int64_t> sendBytes(P, 0);
+    for (int64_t q = 0; q < P; ++q)
+      if (q != r && !has(d.pushTo, q)) {
+        sendPtrs[q] = sendPtr;
+        sendBytes[q] = inBytes;
+      }
+    st = comm.alltoallv(sendPtrs.data(), sendBytes.data(), recvPtr.data(),
+                        recvBytes.data());
+  } else if (P > 1) {
+    st = comm.allgatherv(sendPtr, inBytes, recvPtr.data(), recvBytes.data());
+  }
+  if (!st)
+    return transferError(res, in.dtype, st);
   if (Status st = comm.copy(unpack, in.dtype, {}); !st)
     return {st.code(), res.name + ": " + st.message()};
   return Status::ok();

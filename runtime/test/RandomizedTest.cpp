@@ -190,6 +190,7 @@ public:
   Runner(Runtime &rt, uint64_t seed) : rt_(rt), seed_(seed) {}
 
   int failures = 0;
+  int64_t allocatedOutputs = 0;
   std::map<std::string, int> counts;
   /// (tensor rank, dim, gather dim or -1) of every case: all-to-all dim
   /// pairs and split/gather dims seen.
@@ -666,8 +667,25 @@ private:
     std::mt19937_64 g(rng.g());
     TestTensor out = makeTensor(g, type_, exp.shape, g() % 2 == 0);
     std::vector<uint8_t> before = out.backing;
+    // Half the outputs in a buffer of the runtime (lowered IR's): peers on
+    // this rank's node write into it directly (the direct path).
+    const bool allocated = g() % 2 == 0;
+    if (allocated) {
+      out.external =
+          static_cast<uint8_t *>(seqpar_rt_allocate(int64_t(before.size())));
+      if (!out.external)
+        return fail(tag, std::string("alloc: ") + seqpar_rt_last_error());
+      std::memcpy(out.external, before.data(), before.size());
+      ++allocatedOutputs;
+    }
     Status st = useCApi_ ? runThroughCApi(op, in, out, exp.shape, g)
                          : rt_.run(op, in.ref(), out.ref());
+    if (allocated) {
+      std::memcpy(out.backing.data(), out.external, before.size());
+      if (seqpar_rt_deallocate(out.external) != SEQPAR_RT_OK)
+        fail(tag, std::string("free: ") + seqpar_rt_last_error());
+      out.external = nullptr;
+    }
     if (!st)
       return fail(tag, "the op failed: " + st.message());
     std::vector<bool> cov = out.covered();
@@ -778,6 +796,8 @@ int main(int argc, char **argv) {
   Runtime &rt = *globalRuntime();
   worldRank = rt.world().rank();
   worldSize = rt.world().size();
+  // Every runtime-allocated output in shared memory, however small.
+  rt.setSharedMinBytes(0);
   Runner runner(rt, seed);
   for (int64_t c = 0; c < cases; ++c) {
     runner.currentCase_ = std::to_string(c);
@@ -836,6 +856,24 @@ int main(int argc, char **argv) {
                    "only %zu of 16 op kinds and distributions were "
                    "drawn\n",
                    kinds.size());
+    sum += 1;
+  }
+  // The direct path ran: ranks that share a node wrote into each other's
+  // outputs (none where every rank is a node of its own, or with it off).
+  int64_t pushed = rt.directBytes(), pushedAll = 0;
+  MPI_Allreduce(&pushed, &pushedAll, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+  const char *nodeSize = std::getenv("SEQPAR_RT_NODE_SIZE");
+  const char *direct = std::getenv("SEQPAR_RT_DIRECT");
+  const bool expectDirect = worldSize > 1 &&
+                            !(nodeSize && std::atoll(nodeSize) == 1) &&
+                            !(direct && std::strcmp(direct, "0") == 0);
+  if (worldRank == 0)
+    std::printf("bytes written by the direct path: %lld\n",
+                static_cast<long long>(pushedAll));
+  if (cases >= 500 && expectDirect != (pushedAll > 0)) {
+    if (worldRank == 0)
+      std::fprintf(stderr, "the direct path %s\n",
+                   expectDirect ? "never ran" : "ran where it must not");
     sum += 1;
   }
   if (cases >= 500 && seen != orders) {

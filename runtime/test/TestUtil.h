@@ -52,10 +52,16 @@ struct TestTensor {
   int64_t base = 0; ///< Element offset of element [0, ..., 0].
   std::vector<int64_t> sizes, strides;
   DType dtype = DType::F32;
+  /// Where the elements live when not in `backing` (a runtime-allocated
+  /// buffer of backing.size() bytes).
+  uint8_t *external = nullptr;
+
+  uint8_t *data() { return external ? external : backing.data(); }
+  const uint8_t *data() const { return external ? external : backing.data(); }
 
   TensorRef ref() {
     TensorRef t;
-    t.data = backing.data() + base * es;
+    t.data = data() + base * es;
     t.dtype = dtype;
     t.sizes = sizes;
     t.strides = strides;
@@ -68,10 +74,10 @@ struct TestTensor {
     return off;
   }
   uint8_t *at(const std::vector<int64_t> &idx) {
-    return backing.data() + offsetOf(idx) * es;
+    return data() + offsetOf(idx) * es;
   }
   const uint8_t *at(const std::vector<int64_t> &idx) const {
-    return backing.data() + offsetOf(idx) * es;
+    return data() + offsetOf(idx) * es;
   }
   /// Marks which backing elements belong to the view.
   int64_t rank() const { return int64_t(sizes.size()); }
@@ -103,8 +109,8 @@ struct TestTensor {
   /// sizes, strides}.
   std::vector<int64_t> descriptor() {
     std::vector<int64_t> d;
-    d.push_back(reinterpret_cast<int64_t>(backing.data()));
-    d.push_back(reinterpret_cast<int64_t>(backing.data()));
+    d.push_back(reinterpret_cast<int64_t>(data()));
+    d.push_back(reinterpret_cast<int64_t>(data()));
     d.push_back(base);
     d.insert(d.end(), sizes.begin(), sizes.end());
     d.insert(d.end(), strides.begin(), strides.end());

@@ -356,6 +356,17 @@ void copyStep(const std::vector<int64_t> &src, std::vector<int64_t> &dst,
   });
 }
 
+/// Dense strides with the first dim fastest.
+Shape columnMajorStrides(const Shape &shape) {
+  Shape strides(shape.size());
+  int64_t acc = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    strides[d] = acc;
+    acc *= std::max<int64_t>(shape[d], 1);
+  }
+  return strides;
+}
+
 Resolved resolved(const Op &op, const Shape &inShape, int64_t rank) {
   Result<Resolved> res = resolve(op, inShape, rank);
   EXPECT_TRUE(res) << res.error();
@@ -403,6 +414,22 @@ void checkAllToAll(const Shape &base, int64_t s, int64_t g,
       EXPECT_EQ(plans[q].sendCounts[r], plan.recvCounts[q]);
       copyStep(inputs[q], out, {plans[q].send[r], plan.recv[q]});
     }
+    // The direct path: every peer q writes its block straight into r's
+    // output, here laid out column-major; it fills what the exchange does.
+    Shape colMajor = columnMajorStrides(res[r].outShape);
+    std::vector<int64_t> pushed(out.size(), -1);
+    for (int64_t q = 0; q < p; ++q) {
+      EXPECT_EQ(peerOutputShape(res[q], r), res[r].outShape);
+      Result<std::vector<CopyStep>> steps =
+          planPush(res[q], denseStrides(res[q].inShape), r, colMajor);
+      ASSERT_TRUE(steps) << steps.error();
+      ASSERT_EQ(steps->size(), 1u);
+      copyStep(inputs[q], pushed, steps->front());
+    }
+    forEach(res[r].outShape, [&](const Shape &idx) {
+      EXPECT_EQ(pushed[offsetIn({0, res[r].outShape, colMajor}, idx)],
+                out[offsetIn(denseBlock(res[r].outShape), idx)]);
+    });
     // The rule: out[.., j along g, .., i along s, ..] comes from rank q with
     // j in q's gather piece, at scatter index offset(S)[r] + i.
     std::vector<int64_t> gOff = offsetsOf(gatherSizes);
@@ -598,6 +625,22 @@ TEST(Resolver, SplitAndGatherMatchReferenceOnOrderedGroups) {
           copyStep(locals[q], out, step);
       }
       EXPECT_EQ(out, data);
+      // The direct path: every member writes its pieces into r's output.
+      std::vector<int64_t> pushed(data.size(), -1);
+      Shape colMajor = columnMajorStrides(global);
+      for (int64_t q = 0; q < group.size; ++q) {
+        Resolved peer = resolved(gather, localShapes[q], q);
+        EXPECT_EQ(peerOutputShape(peer, r), global);
+        Result<std::vector<CopyStep>> steps =
+            planPush(peer, denseStrides(localShapes[q]), r, colMajor);
+        ASSERT_TRUE(steps) << steps.error();
+        for (const CopyStep &step : *steps)
+          copyStep(locals[q], pushed, step);
+      }
+      forEach(global, [&](const Shape &idx) {
+        EXPECT_EQ(pushed[offsetIn({0, global, colMajor}, idx)],
+                  data[offsetIn(denseBlock(global), idx)]);
+      });
     }
     // The adjoint of the split is this gather, and of the gather the split.
     Result<Op> adj = adjointOp(split, global, 0, GradScale::Up);
@@ -677,6 +720,22 @@ TEST(Resolver, PieceBalanceTellsTheFormTheShapesProve) {
   EXPECT_EQ(*pieceBalance(sizes, {kDynamic}), PieceBalance::Unequal);
   EXPECT_EQ(pieceBalance(sizes, {5}).error(),
             "dim 0: sizes [3, 1, 0, 0] sum to 4 but the dim has size 5");
+}
+
+TEST(PushPlan, ErrorsNameTheValues) {
+  Op split = splitOp({0}, 0);
+  split.gridShape = {2};
+  Resolved res = resolved(split, {4, 2}, 0);
+  EXPECT_EQ(planPush(res, {2, 1}, 1, {2, 1}).error(),
+            "a split moves nothing between ranks");
+  Op op = allToAllOp({0}, 0, 1);
+  op.gridShape = {2};
+  Resolved a2a = resolved(op, {4, 3}, 1);
+  EXPECT_EQ(planPush(a2a, {3, 1}, 2, {6, 1}).error(),
+            "peer 2 is out of range for a group of 2 ranks");
+  EXPECT_EQ(planPush(a2a, {3, 1}, 0, {1}).error(),
+            "the strides [3, 1] and [1] do not match the shapes [4, 3] and "
+            "[2, 6]");
 }
 
 TEST(Resolver, ErrorsNameTheValues) {
@@ -1090,6 +1149,27 @@ simulate(const Op &op, const std::vector<Shape> &shapes,
       else
         copyBox(message[step.peer][r], step.src, outs[r], step.dst,
                 step.accumulate);
+    }
+  }
+  // The direct path fills the same outputs, except where blocks are summed.
+  const bool summed = op.gather.dist.kind == DistKind::Replicated;
+  for (int64_t r = 0; r < p; ++r) {
+    std::vector<double> pushed(outs[r].size(), -1.0);
+    for (int64_t q = 0; q < p; ++q) {
+      Result<std::vector<CopyStep>> steps = planPush(
+          res[q], denseStrides(shapes[q]), r, denseStrides(res[r].outShape));
+      if (summed) {
+        EXPECT_EQ(steps.error(),
+                  "a replicated gather dim sums its blocks; it is not pushed");
+        continue;
+      }
+      EXPECT_TRUE(steps) << steps.error();
+      if (steps)
+        for (const CopyStep &step : *steps)
+          copyBox(inputs[q], step.src, pushed, step.dst, false);
+    }
+    if (!summed) {
+      EXPECT_EQ(pushed, outs[r]);
     }
   }
   return outs;

@@ -294,6 +294,21 @@ struct GatherPlan {
 GatherPlan planGather(const Resolved &res, const Shape &inStrides,
                       const Shape &outStrides);
 
+/// The direct path between ranks that share memory: this rank writes its
+/// data straight into peer `peer`'s output (of shape peerOutputShape, with
+/// `peerOutStrides`), reading its input (with `inStrides`) in place. The
+/// steps are this rank's block for the peer (all_to_all) or its pieces
+/// (gather), each a box of the input and the box of the peer's output it
+/// fills; with every rank pushing to every peer, each output is filled
+/// exactly once. Splits move nothing between ranks, and a replicated gather
+/// dim sums its blocks (planAllToAll's reduce): both are errors here.
+Result<std::vector<CopyStep>> planPush(const Resolved &res,
+                                       const Shape &inStrides, int64_t peer,
+                                       const Shape &peerOutStrides);
+/// The output shape of group rank `peer` for the op `res` resolved on this
+/// rank (it differs from this rank's in an all_to_all's scatter dim).
+Shape peerOutputShape(const Resolved &res, int64_t peer);
+
 //===----------------------------------------------------------------------===//
 // The descriptor lowered IR passes to the runtime (see Codes.h)
 //===----------------------------------------------------------------------===//

@@ -12,6 +12,7 @@
 #define SEQPAR_RUNTIME_BACKEND_H
 
 #include "seqpar/Runtime/Copy.h"
+#include "seqpar/Runtime/SharedMemory.h"
 #include "seqpar/Runtime/Types.h"
 
 #include <cstdint>
@@ -75,6 +76,13 @@ public:
   /// Waits until the work this backend queued has finished (a no-op for
   /// blocking host backends).
   virtual Status synchronize() { return Status::ok(); }
+
+  /// The direct path (SharedMemory.h): the memory that ranks of this
+  /// backend on one node can all address, or null where they cannot.
+  virtual SharedMemory *sharedMemory() { return nullptr; }
+  /// The node of every rank, in rank order: ranks with the same id map each
+  /// other's shared memory. Empty when sharedMemory() is null.
+  virtual const std::vector<int64_t> &nodes() const;
 };
 
 /// Creates the MPI backend over a duplicate of MPI_COMM_WORLD, calling

@@ -151,6 +151,36 @@ SEQPAR_RT_EXPORT int32_t _mlir_ciface_seqpar_rt_output_shape(
     seqpar_rt_unranked_memref *gather_values, int64_t length,
     seqpar_rt_unranked_memref *out_shape);
 
+/* Buffers for collective outputs. */
+
+/// Allocates `bytes` bytes (64-byte aligned) for a collective's output:
+/// from memory the ranks of a node share when the backend has it, so that
+/// collectives writing into the buffer take the direct path (see
+/// Runtime::allocate), else from the backend's allocator. Returns null on
+/// error (the last error says why). Without a runtime, a plain host buffer.
+SEQPAR_RT_EXPORT void *seqpar_rt_allocate(int64_t bytes);
+/// Frees a buffer of seqpar_rt_allocate (null: nothing). Buffers still live
+/// at seqpar_rt_finalize are freed then. Returns a status; any other
+/// pointer is an error, never a crash.
+SEQPAR_RT_EXPORT int32_t seqpar_rt_deallocate(void *ptr);
+
+/// MLIR's descriptor of a `memref<?xi8>`.
+typedef struct seqpar_rt_byte_memref {
+  int8_t *allocated;
+  int8_t *aligned;
+  int64_t offset;
+  int64_t size;
+  int64_t stride;
+} seqpar_rt_byte_memref;
+/// The same for lowered IR (`@seqpar_rt_alloc(i64) -> memref<?xi8>` and
+/// `@seqpar_rt_free(memref<?xi8>) -> i32`): the buffer as a byte memref,
+/// which memref.view types. On error the memref is null with size 0, and
+/// the collective that receives it reports the null pointer.
+SEQPAR_RT_EXPORT void _mlir_ciface_seqpar_rt_alloc(seqpar_rt_byte_memref *result,
+                                                   int64_t bytes);
+SEQPAR_RT_EXPORT int32_t
+_mlir_ciface_seqpar_rt_free(seqpar_rt_byte_memref *buffer);
+
 /* Collectives. */
 
 /// Gathers every rank's `mine` into `out` (rank-1 i64 memref of group size).

@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -158,6 +159,37 @@ public:
   /// Bytes of the staging buffer now (it only grows).
   int64_t stagingBytes() const { return stagingBytes_; }
 
+  /// Buffers for collective outputs (the C ABI's seqpar_rt_alloc; lowered
+  /// programs allocate every collective's output here). Buffers of at least
+  /// sharedMinBytes() bytes come from the memory the ranks of a node share
+  /// (Backend::sharedMemory) when the backend has it and the direct path is
+  /// on; the others, and every buffer when the shared memory is exhausted,
+  /// from the backend's allocator. Either kind works with every op.
+  Status allocate(int64_t bytes, void *&out);
+  /// Frees a buffer of allocate; an error naming the pointer for any other.
+  Status deallocate(void *ptr);
+
+  /// The direct path between ranks that share memory (SharedMemory.h): when
+  /// an all_to_all's or a gather's output on rank q was allocated by
+  /// allocate(), every rank of q's node writes its data straight from its
+  /// input into it (layout::planPush; no pack, no message, no unpack), and
+  /// ranks on other nodes send through the backend as before; one exchange
+  /// of a small record (merged with the agreement check's when checks are
+  /// on) and one after the copies make each call. Both paths give the same
+  /// bits. On by default; SEQPAR_RT_DIRECT=0 in the environment at creation,
+  /// or setDirect(false), keeps this rank's outputs off it (peers then send
+  /// to it through the backend). A replicated gather dim (a sum) always
+  /// takes the backend.
+  void setDirect(bool on) { direct_ = on; }
+  bool direct() const { return direct_; }
+  /// The smallest buffer allocate() puts in shared memory: 64 KiB, or
+  /// SEQPAR_RT_SHARED_MIN_BYTES at creation (0: every buffer). Smaller
+  /// transfers are bound by latency, which the backend's path has less of.
+  int64_t sharedMinBytes() const { return sharedMinBytes_; }
+  void setSharedMinBytes(int64_t bytes) { sharedMinBytes_ = bytes; }
+  /// Bytes this rank has written into peers' outputs on the direct path.
+  int64_t directBytes() const { return directBytes_; }
+
 private:
   Runtime() = default;
   /// `gridShape`, or the runtime's grid when it is empty.
@@ -166,10 +198,23 @@ private:
     return gridShape.empty() ? gridShape_ : gridShape;
   }
   struct Prepared;
+  struct Direct;
   Status prepare(const Op &op, const std::vector<int64_t> &inShape,
                  Prepared &out);
   Status check(const Op &op, const TensorRef &in, const Status &local,
-               const Prepared &p);
+               const Prepared &p, const int64_t *direct,
+               std::vector<int64_t> &records);
+  /// This rank's record for the direct path: its node, and whether and
+  /// where its output can be written by its node's peers.
+  void describeOutput(const Prepared &p, const TensorRef &out,
+                      int64_t *record);
+  /// Which peers this rank writes into and which write into it, from every
+  /// rank's record (exchanged here when checks are off).
+  Status planDirect(const Prepared &p, const int64_t *mine,
+                    const std::vector<int64_t> &checkRecords, Direct &d);
+  /// Ends a call that wrote into peers' outputs: every rank waits until its
+  /// node's peers are done writing, and learns whether any of them failed.
+  Status finishDirect(const Prepared &p, const Direct &d, Status st);
   Status agreeOnWorld(const Op &op, const TensorRef &in, const Status &local);
   Status agreeOn(const std::string &name, const std::vector<int64_t> &words,
                  const int64_t *record, const Status &local, Backend &comm,
@@ -185,10 +230,10 @@ private:
   /// world.
   Status locateGroup(const std::vector<int64_t> &gridShape,
                      const std::vector<int64_t> &axes, bool &isWorld) const;
-  Status runAllToAll(const Prepared &p, const TensorRef &in,
+  Status runAllToAll(const Prepared &p, const Direct &d, const TensorRef &in,
                      const TensorRef &out);
   Status runSplit(const Prepared &p, const TensorRef &in, const TensorRef &out);
-  Status runGather(const Prepared &p, const TensorRef &in,
+  Status runGather(const Prepared &p, const Direct &d, const TensorRef &in,
                    const TensorRef &out);
   Status reserveStaging(int64_t bytes);
   /// `op` with the default grid filled in when it names none.
@@ -201,6 +246,13 @@ private:
            std::shared_ptr<Backend>>
       groups_;
   bool checkMode_ = true;
+  bool direct_ = true;
+  int64_t sharedMinBytes_ = int64_t(64) << 10;
+  /// The buffers allocate() took from the backend's allocator.
+  std::set<void *> heapBuffers_;
+  /// The buffers allocate() took from the backend's shared memory.
+  std::set<void *> sharedBuffers_;
+  int64_t directBytes_ = 0;
   void *staging_ = nullptr;
   int64_t stagingBytes_ = 0;
 };
