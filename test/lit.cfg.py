@@ -25,10 +25,20 @@ config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%seqpar_lib_dir", config.seqpar_lib_dir))
 config.substitutions.append(("%shlibext", ".so"))
 # One process per rank; oversubscribed so 8 ranks run on a 2-core machine.
+# The execution tests take the runtime's direct path (every output buffer in
+# shared memory, however small) unless `--param rt_path=backend`, which
+# keeps every output off it: ctest runs them both ways.
+rt_path = lit_config.params.get("rt_path", "direct")
+if rt_path not in ("direct", "backend"):
+    lit_config.fatal(f"rt_path must be 'direct' or 'backend', not '{rt_path}'")
+rt_env = ("SEQPAR_RT_SHARED_MIN_BYTES=0" if rt_path == "direct"
+          else "SEQPAR_RT_DIRECT=0")
+if rt_path == "direct":
+    config.available_features.add("rt-direct")
 config.substitutions.append(
     ("%mpirun",
      f"{config.mpiexec or 'mpirun'} --allow-run-as-root --oversubscribe "
-     "--mca btl self,vader --bind-to none -np"))
+     f"--mca btl self,vader --bind-to none -x {rt_env} -np"))
 
 if config.seqpar_runtime_enabled:
     config.available_features.add("seqpar-runtime")

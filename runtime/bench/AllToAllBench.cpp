@@ -3,7 +3,11 @@
 // Run under mpirun (2 or 4 ranks). For the Ulysses pattern
 // [S/P, H, D] -> [S, H/P, D] (bf16, D = 128) at several sizes per rank,
 // aligned (H = 32, S = P * s) and unaligned (H = 31, S = P * s + 1), times:
-//   seqpar  Runtime::run of the all-to-all (one pack, direct receives);
+//   direct  Runtime::run into an output from Runtime::allocate (shared
+//           memory): each rank writes its chunks straight into its peers'
+//           outputs (no pack, no message), as lowered programs run;
+//   seqpar  Runtime::run into a plain buffer: one pack, MPI, direct
+//           receives (the path for buffers the runtime did not allocate);
 //   seed    the seeds' path in C++: permute + contiguous copy into
 //           [P, S/P, H/P, D], MPI_Alltoall(v), then the contiguous copy of
 //           the received pieces into the output (the seeds' cat/contiguous);
@@ -69,8 +73,8 @@ int main(int argc, char **argv) {
         "| ranks | MiB/rank | case | seqpar ms | seed ms | bare "
         "MPI_Alltoall ms | bare MPI_Alltoallv ms | seqpar/bare | "
         "seqpar/Alltoallv | seqpar/seed | MPI datatypes ms | pack GB/s | "
-        "memcpy GB/s |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        "memcpy GB/s | direct ms | direct/bare | direct/seed |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (int64_t mib : mibs) {
     for (bool aligned : {true, false}) {
       const int64_t H = aligned ? 32 : 31;
@@ -117,6 +121,23 @@ int main(int argc, char **argv) {
       };
       seqpar();
       std::vector<char> expected = out;
+
+      // The direct path: the output in the runtime's shared memory.
+      void *shared = nullptr;
+      if (Status st = rt->allocate(outBytes, shared); !st)
+        fail("direct", st.message());
+      std::memset(shared, 0, size_t(outBytes)); // Fault the pages in.
+      TensorRef sharedT = denseTensor(shared, DType::BF16, {S, Hr, kD});
+      auto direct = [&] {
+        if (Status st = rt->run(op, inT, sharedT); !st)
+          fail("direct", st.message());
+      };
+      const int64_t pushedBefore = rt->directBytes();
+      direct();
+      if (std::memcmp(shared, expected.data(), size_t(outBytes)) != 0)
+        fail("direct", "the direct path and seqpar disagree");
+      if (P > 1 && rt->directBytes() == pushedBefore)
+        fail("direct", "the call did not take the direct path");
 
       // The seed path: permute + contiguous ([Sr, H, D] -> [P, Sr, H/P, D]),
       // the collective, and the contiguous copy of the result.
@@ -179,12 +200,15 @@ int main(int argc, char **argv) {
         fail("datatypes", "the MPI datatype path and seqpar disagree");
 
       std::vector<std::function<void()>> methods = {seqpar, seed, exchangeV,
-                                                    datatypes};
+                                                    datatypes, direct};
       if (aligned)
         methods.push_back(exchange);
       std::vector<double> t = timeRounds(reps, methods);
-      double tSeqpar = t[0], tSeed = t[1], tBareV = t[2], tTypes = t[3];
-      double tBare = aligned ? t[4] : tBareV;
+      double tSeqpar = t[0], tSeed = t[1], tBareV = t[2], tTypes = t[3],
+             tDirect = t[4];
+      double tBare = aligned ? t[5] : tBareV;
+      if (Status st = rt->deallocate(shared); !st)
+        fail("direct", st.message());
       for (MPI_Datatype &type : sendTypes)
         MPI_Type_free(&type);
 
@@ -216,10 +240,11 @@ int main(int argc, char **argv) {
       if (r == 0)
         std::printf(
             "| %d | %lld | %s | %.2f | %.2f | %s | %.2f | %.2f | "
-            "%.2f | %.2f | %.2f | %.1f | %.1f |\n",
+            "%.2f | %.2f | %.2f | %.1f | %.1f | %.2f | %.2f | %.2f |\n",
             P, static_cast<long long>(mib), aligned ? "aligned" : "unaligned",
             tSeqpar * 1e3, tSeed * 1e3, bareText, tBareV * 1e3, tSeqpar / tBare,
-            tSeqpar / tBareV, tSeqpar / tSeed, tTypes * 1e3, gbPack, gbCopy);
+            tSeqpar / tBareV, tSeqpar / tSeed, tTypes * 1e3, gbPack, gbCopy,
+            tDirect * 1e3, tDirect / tBare, tDirect / tSeed);
       std::fflush(stdout);
     }
   }

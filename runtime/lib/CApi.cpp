@@ -348,6 +348,11 @@ int32_t _mlir_ciface_seqpar_rt_free(seqpar_rt_byte_memref *buffer) {
   return seqpar_rt_deallocate(buffer ? buffer->allocated : nullptr);
 }
 
+int64_t seqpar_rt_direct_bytes(void) {
+  Runtime *rt = globalRuntime();
+  return rt ? rt->directBytes() : -1;
+}
+
 int32_t seqpar_rt_synchronize(void) {
   return guarded("synchronize", []() -> Status {
     Runtime *rt = globalRuntime();

@@ -25,6 +25,11 @@ namespace seqpar {
 /// Marks the output buffers that seqpar-to-runtime allocates, for
 /// seqpar-free-outputs.
 inline constexpr llvm::StringLiteral kOutputAttr = "seqpar.output";
+/// The runtime's allocator for output buffers (runtime/CApi.h:
+/// `(i64) -> memref<?xi8>` and `(memref<?xi8>) -> i32`, C interface), which
+/// seqpar-to-runtime declares and seqpar-free-outputs calls.
+inline constexpr llvm::StringLiteral kAllocFunction = "seqpar_rt_alloc";
+inline constexpr llvm::StringLiteral kFreeFunction = "seqpar_rt_free";
 
 #define GEN_PASS_DECL
 #include "seqpar/Conversion/Passes.h.inc"

@@ -89,18 +89,27 @@ def SeqParFreeOutputs : Pass<"seqpar-free-outputs", "mlir::ModuleOp"> {
   let summary = "Free the runtime calls' output buffers after their last use";
   let description = [{
     Runs after bufferization. Every output buffer that `seqpar-to-runtime`
-    allocated (marked `seqpar.output`) whose uses all stay in its block and
-    do not escape it (through views and casts: runtime calls, loads and
-    stores, copies, linalg ops, `memref.dim`) gets a `memref.dealloc` after
-    its last use. A buffer that escapes (returned, yielded, passed to a user
-    function, stored elsewhere) is left alone. The marker is removed.
+    allocated (marked `seqpar.output`) whose uses all stay in its block
+    (through views and casts: runtime calls, loads and stores, copies,
+    linalg ops, `memref.dim`, calls of other functions) comes from the
+    runtime's allocator instead: a `func.call @seqpar_rt_alloc` of its bytes
+    and a `memref.view` of them, so that the ranks of a node write the
+    collective's data straight into it (the runtime's direct path). It is
+    freed (`func.call @seqpar_rt_free`) after its last use, unless a call
+    of another function takes it (the runtime then frees it at finalize).
+    A buffer that escapes otherwise (returned, yielded, stored elsewhere)
+    stays a `memref.alloc`, left alone. Without the declarations of the
+    allocator (IR not made by `seqpar-to-runtime`), buffers stay
+    `memref.alloc`s and get a `memref.dealloc`. The marker is removed.
 
     Upstream's ownership-based deallocation frees buffers at the end of
     their block, and its lowering and simplification take time quadratic in
     the number of buffers live in a block; this pass is linear: the ops of a
     block are numbered once and the deallocations inserted at the end.
   }];
-  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def SeqParLowerToLLVM : Pass<"seqpar-lower-to-llvm", "mlir::ModuleOp"> {

@@ -489,6 +489,13 @@ LogicalResult RuntimeLoweringState::Impl::lowerCollective(
           arith::IndexCastOp::create(rewriter, loc, indexType, dim));
     }
   }
+  // The buffer comes from the runtime's allocator (seqpar-free-outputs
+  // swaps the alloc for it), so that ranks of a node write into it
+  // directly.
+  auto bytes = MemRefType::get({ShapedType::kDynamic}, rewriter.getI8Type());
+  if (!callee(module, kAllocFunction, {i64}, {bytes}, /*cInterface=*/true) ||
+      !callee(module, kFreeFunction, {bytes}, {i32}, /*cInterface=*/true))
+    return failure();
   auto allocType =
       MemRefType::get(finalType.getShape(), finalType.getElementType());
   auto alloc = memref::AllocOp::create(rewriter, loc, allocType, dynamicDims);

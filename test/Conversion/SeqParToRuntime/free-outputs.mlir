@@ -53,3 +53,47 @@ func.func @negative_unmarked() {
   %v = memref.load %a[%c0] : memref<4xf32>
   return
 }
+
+// -----
+
+// With the runtime's allocator declared (seqpar-to-runtime declares it),
+// output buffers come from it: the bytes of the static and dynamic dims,
+// a view of them, and seqpar_rt_free after the last use.
+func.func private @seqpar_rt_alloc(i64) -> memref<?xi8> attributes {llvm.emit_c_interface}
+func.func private @seqpar_rt_free(memref<?xi8>) -> i32 attributes {llvm.emit_c_interface}
+func.func private @user(memref<4xf32>)
+
+// CHECK-LABEL: func @from_runtime
+// CHECK-SAME: %[[N:.*]]: index
+// CHECK-NOT: memref.alloc
+// CHECK: %[[C:.*]] = arith.constant 6 : index
+// CHECK: %[[B:.*]] = arith.muli %[[C]], %[[N]] : index
+// CHECK: %[[I:.*]] = arith.index_cast %[[B]] : index to i64
+// CHECK: %[[RAW:.*]] = call @seqpar_rt_alloc(%[[I]]) : (i64) -> memref<?xi8>
+// CHECK: %[[V:.*]] = memref.view %[[RAW]][%{{.*}}][%[[N]]] : memref<?xi8> to memref<3x?xf16>
+// CHECK: memref.load %[[V]]
+// CHECK-NEXT: call @seqpar_rt_free(%[[RAW]]) : (memref<?xi8>) -> i32
+// CHECK-NEXT: return
+func.func @from_runtime(%n: index) -> f16 {
+  %a = memref.alloc(%n) {seqpar.output} : memref<3x?xf16>
+  %c0 = arith.constant 0 : index
+  %v = memref.load %a[%c0, %c0] : memref<3x?xf16>
+  return %v : f16
+}
+
+// Passed to a user function: from the runtime, but not freed (the runtime
+// frees it at finalize). Returned: a plain allocation, left alone.
+// CHECK-LABEL: func @negative_kept
+// CHECK: %[[A:.*]] = memref.alloc() : memref<4xf32>
+// CHECK: %[[RAW:.*]] = call @seqpar_rt_alloc
+// CHECK: %[[V:.*]] = memref.view %[[RAW]]
+// CHECK: call @user(%[[V]])
+// CHECK-NOT: seqpar_rt_free
+// CHECK-NOT: memref.dealloc
+// CHECK: return %[[A]]
+func.func @negative_kept() -> memref<4xf32> {
+  %a = memref.alloc() {seqpar.output} : memref<4xf32>
+  %b = memref.alloc() {seqpar.output} : memref<4xf32>
+  func.call @user(%b) : (memref<4xf32>) -> ()
+  return %a : memref<4xf32>
+}

@@ -79,3 +79,15 @@ func.func @negative_clashing_exchange(%x: tensor<?xf32>) -> tensor<4xi64> {
       : tensor<?xf32> -> tensor<4xi64>
   return %l : tensor<4xi64>
 }
+
+// -----
+
+seqpar.grid @cp(axes = ["u" = 4])
+
+// expected-error @+1 {{'func.func' op is named like the runtime function 'seqpar_rt_alloc' but has type '(i64) -> memref<?xf32>' instead of '(i64) -> memref<?xi8>'}}
+func.func private @seqpar_rt_alloc(i64) -> memref<?xf32>
+
+func.func @negative_clashing_allocator(%x: tensor<8xf32>) -> tensor<2xf32> {
+  %y = seqpar.split %x on @cp["u"] dim 0 : tensor<8xf32> -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}

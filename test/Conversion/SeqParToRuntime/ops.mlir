@@ -10,6 +10,8 @@ seqpar.grid @cp(axes = ["u" = 4])
 // CHECK-DAG: func.func private @seqpar_rt_run(memref<*xi8>, memref<*xi8>, i32, memref<*xi64>, memref<*xi64>, memref<*xi64>, i64) -> i32 attributes {llvm.emit_c_interface}
 // CHECK-DAG: func.func private @seqpar_rt_output_shape(memref<*xi8>, memref<*xi64>, memref<*xi64>, memref<*xi64>, i64, memref<*xi64>) -> i32 attributes {llvm.emit_c_interface}
 // CHECK-DAG: func.func private @seqpar_rt_exchange_lengths(memref<*xi64>, i64, memref<*xi64>) -> i32 attributes {llvm.emit_c_interface}
+// CHECK-DAG: func.func private @seqpar_rt_alloc(i64) -> memref<?xi8> attributes {llvm.emit_c_interface}
+// CHECK-DAG: func.func private @seqpar_rt_free(memref<?xi8>) -> i32 attributes {llvm.emit_c_interface}
 // CHECK-DAG: memref.global "private" constant @[[$EMPTY:.*]] : memref<0xi64> = dense<>
 // @aligned: all_to_all over [0] of grid [4], scatter 2, gather 1.
 // CHECK-DAG: memref.global "private" constant @[[$A2A:.*]] : memref<17xi64> = dense<[6003351290296401920, 0, 0, 1, 4, 1, 0, 2, 0, 0, -1, 0, 1, 0, 0, -1, 0]>

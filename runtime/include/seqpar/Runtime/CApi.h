@@ -181,6 +181,10 @@ SEQPAR_RT_EXPORT void _mlir_ciface_seqpar_rt_alloc(seqpar_rt_byte_memref *result
 SEQPAR_RT_EXPORT int32_t
 _mlir_ciface_seqpar_rt_free(seqpar_rt_byte_memref *buffer);
 
+/// Bytes this rank has written into peers' outputs on the direct path
+/// (Runtime::directBytes), or -1 when not initialized.
+SEQPAR_RT_EXPORT int64_t seqpar_rt_direct_bytes(void);
+
 /* Collectives. */
 
 /// Gathers every rank's `mine` into `out` (rank-1 i64 memref of group size).
