@@ -12,6 +12,7 @@
 #include "seqpar/Runtime/Runtime.h"
 
 #include <gtest/gtest.h>
+#include <cstring>
 #include <mpi.h>
 
 using namespace seqpar::rt;
@@ -66,6 +67,14 @@ public:
       copiedElements += product(j.shape);
     return Backend::copy(jobs, type, scaling);
   }
+  /// The direct path only when a test offers shared memory.
+  SharedMemory *sharedMemory() override { return shared; }
+  const std::vector<int64_t> &nodes() const override {
+    return shared ? inner_->nodes() : Backend::nodes();
+  }
+  SharedMemory *innerShared() { return inner_->sharedMemory(); }
+
+  SharedMemory *shared = nullptr;
 
   std::vector<std::string> calls;
   std::vector<int64_t> allocations;
@@ -191,6 +200,98 @@ TEST_F(DataMovement, ScaledGatherPacksItsInputOnce) {
             (std::vector<std::string>{"copy:2", "allgatherv", "copy:0"}));
   for (float v : go)
     EXPECT_EQ(v, 1.0f);
+}
+
+/// The host shared memory, except that mapping a peer's buffer fails.
+class UnmappableMemory : public SharedMemory {
+public:
+  explicit UnmappableMemory(SharedMemory *inner) : inner_(inner) {}
+  Status allocate(int64_t bytes, void *&out) override {
+    return inner_->allocate(bytes, out);
+  }
+  Status deallocate(void *ptr) override { return inner_->deallocate(ptr); }
+  bool find(const void *ptr, int64_t bytes, SharedHandle &out) override {
+    return inner_->find(ptr, bytes, out);
+  }
+  Status map(const SharedHandle &, void *&) override {
+    return {StatusCode::BackendError, "shared memory: injected failure"};
+  }
+  int64_t reservedBytes() const override { return inner_->reservedBytes(); }
+
+private:
+  SharedMemory *inner_;
+};
+
+TEST_F(DataMovement, DirectPathMovesNothingThroughTheBackend) {
+  backend->shared = backend->innerShared();
+  ASSERT_NE(backend->shared, nullptr);
+  rt->setSharedMinBytes(0);
+  // [S/P, H, D] = [4, 4, 8] -> [S, H/P, D] = [8, 2, 8], rank-coded input.
+  std::vector<float> in(4 * 4 * 8), expected(8 * 2 * 8);
+  for (size_t i = 0; i < in.size(); ++i)
+    in[i] = float(1000 * me + int64_t(i));
+  Op op = allToAllOp({0}, 1, 0);
+  TensorRef inT = denseTensor(in.data(), DType::F32, {4, 4, 8});
+  ASSERT_TRUE(rt->run(op, inT,
+                      denseTensor(expected.data(), DType::F32, {8, 2, 8})));
+  void *buf = nullptr;
+  ASSERT_TRUE(rt->allocate(8 * 2 * 8 * 4, buf));
+  for (bool check : {false, true}) {
+    rt->setCheckMode(check);
+    backend->reset();
+    std::memset(buf, 0, 8 * 2 * 8 * 4);
+    const int64_t pushed = rt->directBytes();
+    ASSERT_TRUE(rt->run(op, inT, denseTensor(buf, DType::F32, {8, 2, 8})));
+    // The records (with the check's when checks are on), one copy of the
+    // own chunk and of the peer's straight into its output, no bytes
+    // through the backend, no staging, and the closing exchange.
+    EXPECT_EQ(backend->calls,
+              (std::vector<std::string>{"allgatherHost", "copy:2",
+                                        "alltoallv", "copy:0",
+                                        "allgatherHost"}));
+    EXPECT_EQ(backend->sendBytes, 0);
+    EXPECT_EQ(backend->recvBytes, 0);
+    EXPECT_EQ(backend->copiedElements, 4 * 4 * 8);
+    EXPECT_EQ(rt->directBytes() - pushed, 4 * 2 * 8 * 4);
+    EXPECT_EQ(std::memcmp(buf, expected.data(), 8 * 2 * 8 * 4), 0);
+  }
+  // A gather: this rank's rows go into both outputs, scaled.
+  std::vector<float> g(2 * 5, 2.0f), go(4 * 5);
+  void *gbuf = nullptr;
+  ASSERT_TRUE(rt->allocate(4 * 5 * 4, gbuf));
+  backend->reset();
+  ASSERT_TRUE(rt->run(gatherOp({0}, 0, {}, -1, GradScale::Down),
+                      denseTensor(g.data(), DType::F32, {2, 5}),
+                      denseTensor(gbuf, DType::F32, {4, 5})));
+  EXPECT_EQ(backend->calls,
+            (std::vector<std::string>{"allgatherHost", "copy:2", "alltoallv",
+                                      "copy:0", "allgatherHost"}));
+  EXPECT_EQ(backend->sendBytes, 0);
+  for (int i = 0; i < 4 * 5; ++i)
+    EXPECT_EQ(static_cast<float *>(gbuf)[i], 1.0f);
+  EXPECT_TRUE(rt->deallocate(buf));
+  EXPECT_TRUE(rt->deallocate(gbuf));
+}
+
+TEST_F(DataMovement, AFailedPeerWriteFailsEveryRank) {
+  UnmappableMemory unmappable(backend->innerShared());
+  // Rank 1 cannot map rank 0's output; rank 0 maps rank 1's.
+  backend->shared = me == 1 ? &unmappable : backend->innerShared();
+  rt->setSharedMinBytes(0);
+  std::vector<float> in(4 * 4 * 8, 1.0f);
+  void *buf = nullptr;
+  ASSERT_TRUE(rt->allocate(8 * 2 * 8 * 4, buf));
+  Status st = rt->run(allToAllOp({0}, 1, 0),
+                      denseTensor(in.data(), DType::F32, {4, 4, 8}),
+                      denseTensor(buf, DType::F32, {8, 2, 8}));
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.message(),
+            me == 1 ? "all_to_all: cannot write into the output of group "
+                      "rank 0: shared memory: injected failure"
+                    : "all_to_all: group rank 1 failed during the exchange, "
+                      "so this rank's output is incomplete (its own error "
+                      "says why)");
+  EXPECT_TRUE(rt->deallocate(buf));
 }
 
 TEST_F(DataMovement, CheckAddsOneSmallRecord) {

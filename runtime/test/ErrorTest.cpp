@@ -13,6 +13,8 @@
 #include "seqpar/Runtime/Runtime.h"
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
 #include <mpi.h>
 
 #include <cstring>
@@ -178,6 +180,56 @@ TEST_F(RuntimeErrors, CApiInitAndFinalize) {
   EXPECT_EQ(seqpar_rt_synchronize(), SEQPAR_RT_OK);
   EXPECT_EQ(lastError(), "");
   EXPECT_EQ(seqpar_rt_finalize(), SEQPAR_RT_OK);
+}
+
+TEST_F(RuntimeErrors, Buffers) {
+  auto text = [](const void *p) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%p", p);
+    return std::string(buf);
+  };
+  void *out = nullptr;
+  expectError(rt->allocate(-1, out), StatusCode::InvalidArgument,
+              "alloc: the size -1 is negative");
+  EXPECT_EQ(seqpar_rt_allocate(-5), nullptr);
+  EXPECT_EQ(lastError(), "alloc: the size -5 is negative");
+  seqpar_rt_byte_memref m{};
+  _mlir_ciface_seqpar_rt_alloc(&m, -5);
+  EXPECT_EQ(m.aligned, nullptr);
+  EXPECT_EQ(m.size, 0);
+  // A pointer the runtime did not hand out, and a double free: errors.
+  int local = 0;
+  expectError(rt->deallocate(&local), StatusCode::InvalidArgument,
+              "free: " + text(&local) +
+                  " is not a buffer of seqpar_rt_alloc (or is freed "
+                  "already)");
+  for (int64_t bytes : {int64_t(16), int64_t(1) << 20}) {
+    _mlir_ciface_seqpar_rt_alloc(&m, bytes);
+    ASSERT_NE(m.aligned, nullptr) << lastError();
+    EXPECT_EQ(m.size, bytes);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(m.aligned) % 64, 0u);
+    m.aligned[bytes - 1] = 7;
+    EXPECT_EQ(_mlir_ciface_seqpar_rt_free(&m), SEQPAR_RT_OK);
+    EXPECT_EQ(_mlir_ciface_seqpar_rt_free(&m), SEQPAR_RT_INVALID_ARGUMENT);
+    EXPECT_EQ(lastError(), "free: " + text(m.allocated) +
+                               " is not a buffer of seqpar_rt_alloc (or is "
+                               "freed already)");
+  }
+  EXPECT_EQ(seqpar_rt_deallocate(nullptr), SEQPAR_RT_OK);
+  // Buffers made without a runtime are plain host memory; after finalize,
+  // the runtime's own are gone and freeing them is an error.
+  void *kept = seqpar_rt_allocate(1 << 20);
+  ASSERT_NE(kept, nullptr);
+  ASSERT_EQ(seqpar_rt_finalize(), SEQPAR_RT_OK);
+  EXPECT_EQ(seqpar_rt_deallocate(kept), SEQPAR_RT_INVALID_ARGUMENT);
+  EXPECT_EQ(lastError(), "free: " + text(kept) +
+                             " is not a live buffer of seqpar_rt_alloc (the "
+                             "runtime frees its buffers at finalize)");
+  void *loose = seqpar_rt_allocate(100);
+  ASSERT_NE(loose, nullptr);
+  static_cast<char *>(loose)[99] = 1;
+  EXPECT_EQ(seqpar_rt_deallocate(loose), SEQPAR_RT_OK);
+  EXPECT_EQ(seqpar_rt_direct_bytes(), -1);
 }
 
 TEST_F(RuntimeErrors, Groups) {
