@@ -917,10 +917,10 @@ Result<std::vector<CopyStep>> planPush(const Resolved &res,
   std::vector<CopyStep> steps;
   if (res.op.kind == OpKind::AllToAll) {
     const int64_t s = res.op.scatter.dim;
-    steps.push_back({in.slice(s, beginOf(res.scatterMap, peer),
-                              res.scatterMap.localSize(peer)),
-                     out.slice(g, beginOf(res.gatherMap, r),
-                               res.gatherMap.localSize(r))});
+    steps.push_back(
+        {in.slice(s, beginOf(res.scatterMap, peer),
+                  res.scatterMap.localSize(peer)),
+         out.slice(g, beginOf(res.gatherMap, r), res.gatherMap.localSize(r))});
     return steps;
   }
   int64_t pos = 0;

@@ -238,13 +238,13 @@ int main(int argc, char **argv) {
       if (aligned)
         std::snprintf(bareText, sizeof(bareText), "%.2f", tBare * 1e3);
       if (r == 0)
-        std::printf(
-            "| %d | %lld | %s | %.2f | %.2f | %s | %.2f | %.2f | "
-            "%.2f | %.2f | %.2f | %.1f | %.1f | %.2f | %.2f | %.2f |\n",
-            P, static_cast<long long>(mib), aligned ? "aligned" : "unaligned",
-            tSeqpar * 1e3, tSeed * 1e3, bareText, tBareV * 1e3, tSeqpar / tBare,
-            tSeqpar / tBareV, tSeqpar / tSeed, tTypes * 1e3, gbPack, gbCopy,
-            tDirect * 1e3, tDirect / tBare, tDirect / tSeed);
+        std::printf("| %d | %lld | %s | %.2f | %.2f | %s | %.2f | %.2f | "
+                    "%.2f | %.2f | %.2f | %.1f | %.1f | %.2f | %.2f | %.2f |\n",
+                    P, static_cast<long long>(mib),
+                    aligned ? "aligned" : "unaligned", tSeqpar * 1e3,
+                    tSeed * 1e3, bareText, tBareV * 1e3, tSeqpar / tBare,
+                    tSeqpar / tBareV, tSeqpar / tSeed, tTypes * 1e3, gbPack,
+                    gbCopy, tDirect * 1e3, tDirect / tBare, tDirect / tSeed);
       std::fflush(stdout);
     }
   }

@@ -12,12 +12,12 @@
 #include "seqpar/Layout/OpModel.h"
 #include "seqpar/Runtime/Runtime.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <new>
-#include <stdexcept>
-#include <cstdio>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 using namespace seqpar::rt;

@@ -110,8 +110,7 @@ Runtime::~Runtime() {
 
 Status Runtime::allocate(int64_t bytes, void *&out) {
   if (bytes < 0)
-    return invalid("alloc: the size " + std::to_string(bytes) +
-                   " is negative");
+    return invalid("alloc: the size " + std::to_string(bytes) + " is negative");
   SharedMemory *shared = world_->sharedMemory();
   if (shared && direct_ && bytes >= sharedMinBytes_ &&
       shared->allocate(bytes, out)) {
@@ -350,8 +349,8 @@ Status byteRange(const std::string &name, const char *what, const TensorRef &t,
 
 /// A transport failure named with the call it broke: the op, its dims, the
 /// element type and shapes, and this rank's place in the group.
-Status transferError(const layout::Resolved &res, DType type,
-                     const Status &st, const char *what = "the exchange") {
+Status transferError(const layout::Resolved &res, DType type, const Status &st,
+                     const char *what = "the exchange") {
   std::string dims;
   if (res.op.kind != OpKind::Gather)
     dims += "scatter dim " + std::to_string(res.op.scatter.dim);
@@ -362,8 +361,8 @@ Status transferError(const layout::Resolved &res, DType type,
                          layout::str(res.inShape) + " -> " +
                          layout::str(res.outShape) + ", group rank " +
                          std::to_string(res.groupRank) + " of " +
-                         std::to_string(res.groupSize) +
-                         "): " + what + ": " + st.message()};
+                         std::to_string(res.groupSize) + "): " + what + ": " +
+                         st.message()};
 }
 
 char *addr(void *base, int64_t elems, int64_t es) {
@@ -489,9 +488,9 @@ namespace {
 
 /// The fixed-size record that check mode gathers from every rank: what the
 /// op is (a hash of its encoding and the encoding's length) and what it is
-/// applied to; then the direct path's record rides along. A hash keeps the record small whatever the size lists; when
-/// two ranks' hashes differ, a second exchange of the encodings explains
-/// which field differs.
+/// applied to; then the direct path's record rides along. A hash keeps the
+/// record small whatever the size lists; when two ranks' hashes differ, a
+/// second exchange of the encodings explains which field differs.
 enum CheckField : int {
   kOk,
   kOpHash,
@@ -836,6 +835,10 @@ void Runtime::describeOutput(const Prepared &p, const TensorRef &out,
   if (!shared->find(reinterpret_cast<const void *>(range.first),
                     int64_t(range.second - range.first + 1), handle))
     return;
+  // On a device, the work queued before this call (which may still use the
+  // output) ends before peers write into it.
+  if (comm.memorySpace() == MemorySpace::Device && !comm.synchronize())
+    return;
   record[kPublished] = 1;
   std::copy(handle.words, handle.words + SharedHandle::kWords,
             record + kHandle);
@@ -899,9 +902,10 @@ Status Runtime::planDirect(const Prepared &p, const int64_t *mine,
     void *at = nullptr;
     if (Status st = shared->map(h, at); !st) {
       if (d.mapError) // The first failure is reported.
-        d.mapError = {st.code(), p.res.name + ": cannot write into the output "
-                                 "of group rank " + std::to_string(q) +
-                                 ": " + st.message()};
+        d.mapError = {st.code(), p.res.name +
+                                     ": cannot write into the output "
+                                     "of group rank " +
+                                     std::to_string(q) + ": " + st.message()};
       continue;
     }
     d.peerOut[q] = static_cast<char *>(at);
@@ -909,8 +913,8 @@ Status Runtime::planDirect(const Prepared &p, const int64_t *mine,
   // Every rank sees the same records, so all agree on whether to finish.
   for (int64_t a = 0; a < P && !d.sync; ++a)
     for (int64_t b = 0; b < P && !d.sync; ++b)
-      d.sync = a != b && rec(a)[kNode] == rec(b)[kNode] &&
-               rec(b)[kPublished] == 1;
+      d.sync =
+          a != b && rec(a)[kNode] == rec(b)[kNode] && rec(b)[kPublished] == 1;
   return Status::ok();
 }
 
@@ -921,6 +925,9 @@ Status Runtime::finishDirect(const Prepared &p, const Direct &d, Status st) {
     return st;
   Backend &comm = *p.comm;
   const int64_t P = comm.size();
+  // On a device, this rank's writes into its peers' outputs end first.
+  if (st && comm.memorySpace() == MemorySpace::Device)
+    st = comm.synchronize();
   int64_t ok = st.isOk();
   std::vector<int64_t> all(P, 0);
   if (Status ex = comm.allgatherHost(&ok, sizeof(ok), all.data()); !ex)
@@ -942,16 +949,14 @@ Status Runtime::finishDirect(const Prepared &p, const Direct &d, Status st) {
 // The collectives
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 namespace {
 
 /// The jobs that write this rank's data for peer q straight into q's output
 /// (the direct path); adds their bytes to `bytes`.
-Status appendPushes(const layout::Resolved &res, const TensorRef &in,
-                    int64_t q, char *peerOut, const Shape &peerStrides,
+Status appendPushes(const layout::Resolved &res, const TensorRef &in, int64_t q,
+                    char *peerOut, const Shape &peerStrides,
                     std::vector<CopyJob> &jobs, int64_t &bytes) {
   const int64_t es = elementSize(in.dtype);
   layout::Result<std::vector<layout::CopyStep>> steps =
@@ -1047,8 +1052,8 @@ Status Runtime::runAllToAll(const Prepared &p, const Direct &d,
     }
     if (has(d.pushTo, q)) {
       if (d.peerOut[q])
-        if (Status st = appendPushes(res, in, q, d.peerOut[q],
-                                     d.peerStrides[q], pack, directBytes_);
+        if (Status st = appendPushes(res, in, q, d.peerOut[q], d.peerStrides[q],
+                                     pack, directBytes_);
             !st)
           return st;
     } else if (shared) {

@@ -55,9 +55,9 @@ public:
 
   Status allocate(int64_t bytes, void *&out) override {
     if (bytes < 0)
-      return {StatusCode::InvalidArgument,
-              "shared memory: cannot allocate " + std::to_string(bytes) +
-                  " bytes"};
+      return {StatusCode::InvalidArgument, "shared memory: cannot allocate " +
+                                               std::to_string(bytes) +
+                                               " bytes"};
     std::lock_guard<std::mutex> lock(mu_);
     const int64_t want = pageRound(bytes);
     // The smallest free buffer that fits without wasting more than half.
@@ -78,13 +78,13 @@ public:
     if (fd < 0)
       return systemError("memfd_create");
     if (ftruncate(fd, off_t(want)) != 0) {
-      Status st = systemError("ftruncate to " + std::to_string(want) +
-                              " bytes");
+      Status st =
+          systemError("ftruncate to " + std::to_string(want) + " bytes");
       close(fd);
       return {StatusCode::OutOfMemory, st.message()};
     }
-    void *p = mmap(nullptr, size_t(want), PROT_READ | PROT_WRITE, MAP_SHARED,
-                   fd, 0);
+    void *p =
+        mmap(nullptr, size_t(want), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) {
       Status st = systemError("mmap of " + std::to_string(want) + " bytes");
       close(fd);
@@ -154,18 +154,17 @@ public:
           "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
       int f = open(path.c_str(), O_RDWR | O_CLOEXEC);
       if (f < 0)
-        return systemError("cannot open " + path +
-                           " (the buffer of process " + std::to_string(pid) +
-                           ")");
+        return systemError("cannot open " + path + " (the buffer of process " +
+                           std::to_string(pid) + ")");
       struct stat st;
       if (fstat(f, &st) != 0 || st.st_size < bytes) {
         close(f);
-        return {StatusCode::BackendError,
-                "shared memory: " + path + " is not a buffer of " +
-                    std::to_string(bytes) + " bytes"};
+        return {StatusCode::BackendError, "shared memory: " + path +
+                                              " is not a buffer of " +
+                                              std::to_string(bytes) + " bytes"};
       }
-      void *p = mmap(nullptr, size_t(bytes), PROT_READ | PROT_WRITE,
-                     MAP_SHARED, f, 0);
+      void *p = mmap(nullptr, size_t(bytes), PROT_READ | PROT_WRITE, MAP_SHARED,
+                     f, 0);
       close(f);
       if (p == MAP_FAILED)
         return systemError("mmap of " + path);

@@ -11,8 +11,8 @@
 #include "TestUtil.h"
 #include "seqpar/Runtime/Runtime.h"
 
-#include <gtest/gtest.h>
 #include <cstring>
+#include <gtest/gtest.h>
 #include <mpi.h>
 
 using namespace seqpar::rt;
@@ -232,8 +232,8 @@ TEST_F(DataMovement, DirectPathMovesNothingThroughTheBackend) {
     in[i] = float(1000 * me + int64_t(i));
   Op op = allToAllOp({0}, 1, 0);
   TensorRef inT = denseTensor(in.data(), DType::F32, {4, 4, 8});
-  ASSERT_TRUE(rt->run(op, inT,
-                      denseTensor(expected.data(), DType::F32, {8, 2, 8})));
+  ASSERT_TRUE(
+      rt->run(op, inT, denseTensor(expected.data(), DType::F32, {8, 2, 8})));
   void *buf = nullptr;
   ASSERT_TRUE(rt->allocate(8 * 2 * 8 * 4, buf));
   for (bool check : {false, true}) {
@@ -246,9 +246,8 @@ TEST_F(DataMovement, DirectPathMovesNothingThroughTheBackend) {
     // own chunk and of the peer's straight into its output, no bytes
     // through the backend, no staging, and the closing exchange.
     EXPECT_EQ(backend->calls,
-              (std::vector<std::string>{"allgatherHost", "copy:2",
-                                        "alltoallv", "copy:0",
-                                        "allgatherHost"}));
+              (std::vector<std::string>{"allgatherHost", "copy:2", "alltoallv",
+                                        "copy:0", "allgatherHost"}));
     EXPECT_EQ(backend->sendBytes, 0);
     EXPECT_EQ(backend->recvBytes, 0);
     EXPECT_EQ(backend->copiedElements, 4 * 4 * 8);

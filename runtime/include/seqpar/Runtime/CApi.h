@@ -176,8 +176,8 @@ typedef struct seqpar_rt_byte_memref {
 /// `@seqpar_rt_free(memref<?xi8>) -> i32`): the buffer as a byte memref,
 /// which memref.view types. On error the memref is null with size 0, and
 /// the collective that receives it reports the null pointer.
-SEQPAR_RT_EXPORT void _mlir_ciface_seqpar_rt_alloc(seqpar_rt_byte_memref *result,
-                                                   int64_t bytes);
+SEQPAR_RT_EXPORT void
+_mlir_ciface_seqpar_rt_alloc(seqpar_rt_byte_memref *result, int64_t bytes);
 SEQPAR_RT_EXPORT int32_t
 _mlir_ciface_seqpar_rt_free(seqpar_rt_byte_memref *buffer);
 

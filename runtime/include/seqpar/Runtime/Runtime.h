@@ -206,8 +206,7 @@ private:
                std::vector<int64_t> &records);
   /// This rank's record for the direct path: its node, and whether and
   /// where its output can be written by its node's peers.
-  void describeOutput(const Prepared &p, const TensorRef &out,
-                      int64_t *record);
+  void describeOutput(const Prepared &p, const TensorRef &out, int64_t *record);
   /// Which peers this rank writes into and which write into it, from every
   /// rank's record (exchanged here when checks are off).
   Status planDirect(const Prepared &p, const int64_t *mine,

@@ -1,4 +1,4 @@
-//===- SharedMemory.h - Buffers the ranks of one node can address -*- C++ -*-===//
+//===- SharedMemory.h - Buffers the ranks of a node can map ----*- C++ -*-===//
 //
 // The direct path of the collectives: when a collective's output lives in
 // memory that the other ranks of its node can map, each of those ranks writes
@@ -7,6 +7,10 @@
 // transport. A SharedMemory allocates such buffers, names them across
 // processes (a SharedHandle, a few words that travel in the runtime's
 // per-call record) and maps the buffers that peers name.
+//
+// The NCCL backend's implementation (NcclBackend.cpp) allocates device
+// buffers with cudaMalloc and names them with CUDA IPC handles; its ranks'
+// copy kernels then write into peers' buffers on the device.
 //
 // The host implementation (hostSharedMemory) backs each buffer with a Linux
 // memfd that peers open through /proc/<pid>/fd: allocation is local to the
@@ -27,10 +31,12 @@
 namespace seqpar::rt {
 
 /// Names a byte range of a shared buffer across the processes of a node.
-/// `words` are the implementation's (host: process id, descriptor, serial,
-/// buffer bytes); `offset` is the range's start in the buffer.
+/// `words` are the implementation's: the owner's process id, a descriptor
+/// (host: the memfd; device: the CUDA device), the buffer's serial (never
+/// reused by the owner) and its bytes, then (device) the 64-byte
+/// cudaIpcMemHandle_t; `offset` is the range's start in the buffer.
 struct SharedHandle {
-  static constexpr int kWords = 8;
+  static constexpr int kWords = 12;
   int64_t words[kWords] = {};
   int64_t offset = 0;
 };
