@@ -461,7 +461,7 @@ Status Runtime::run(const Op &op, const TensorRef &in, const TensorRef &out) {
                     dtypeName(in.dtype));
   int64_t direct[kDirectFields];
   std::fill(direct, direct + kDirectFields, int64_t(-3));
-  if (local && !outEmpty)
+  if (local)
     describeOutput(p, out, direct);
   std::vector<int64_t> records;
   if (checkMode_)
@@ -825,7 +825,8 @@ void Runtime::describeOutput(const Prepared &p, const TensorRef &out,
   // nothing between ranks.
   const Op &op = p.res.op;
   if (!direct_ || op.kind == OpKind::Split ||
-      op.gather.dist.kind == DistKind::Replicated)
+      op.gather.dist.kind == DistKind::Replicated ||
+      layout::numElements(out.sizes) == 0)
     return;
   // The whole range the output spans must lie in one shared buffer.
   std::pair<uintptr_t, uintptr_t> range;
@@ -857,9 +858,9 @@ Status Runtime::planDirect(const Prepared &p, const int64_t *mine,
   const std::vector<int64_t> &nodes = comm.nodes();
   if (!shared || P == 1 || static_cast<int64_t>(nodes.size()) != P)
     return Status::ok();
-  // Without checks, the records are exchanged here, unless no peer shares
-  // this rank's node (then no rank of the group exchanges with it... and
-  // every rank of the group knows it from the same node table).
+  // Without checks, the records are exchanged here, in groups where two
+  // ranks share a node: every rank of the group has the same node table, so
+  // all of them make the exchange or none.
   bool anyLocal = false;
   for (int64_t a = 0; a < P && !anyLocal; ++a)
     for (int64_t b = a + 1; b < P && !anyLocal; ++b)

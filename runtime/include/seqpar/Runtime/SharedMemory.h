@@ -1,4 +1,4 @@
-//===- SharedMemory.h - Buffers the ranks of a node can map ----*- C++ -*-===//
+//===- SharedMemory.h - Buffers the ranks of a node can map -----*- C++ -*-===//
 //
 // The direct path of the collectives: when a collective's output lives in
 // memory that the other ranks of its node can map, each of those ranks writes
