@@ -34,13 +34,16 @@ $load_after. What the default agreement checks cost: the Ulysses all-to-all
 and off (\`SEQPAR_RT_CHECK=0\` / \`setCheckMode(false)\` /
 \`set_check_mode(group, False)\`), the two taking turns in each round;
 medians of the slowest rank's time per call. The checks are one all-gather
-of a 96-byte record per rank before the collective (the group is the world
+of a 264-byte record per rank before the collective (the group is the world
 here; a sub-group of a larger grid adds one over the world). Target: under
 5% from 1 MiB up. The runtime and Python sections above were measured
 before the checks were on by default (their seqpar columns are the opted-out
 path); this section's cost column is the difference.
 
-Runtime over MPI (Open MPI, shared memory; bf16):
+Runtime over MPI (Open MPI, shared memory; bf16), the direct path off (the
+buffers are the caller's, so they would not take it, and with it off,
+checks off makes no record exchange at all; with it on and checks off, the
+direct path's own record exchange takes the check's place):
 
 | ranks | bytes/rank | checks on ms | checks off ms | cost |
 |---|---|---|---|---|
@@ -52,7 +55,7 @@ ${mpi_rows%$'\n'}
 |---|---|---|---|---|
 ${py_rows%$'\n'}
 
-Reading the figures: over MPI's shared memory a 96-byte all-gather costs a
+Reading the figures: over MPI's shared memory a 264-byte all-gather costs a
 few microseconds, under 5% of the call from 1 MiB up (the 64 KiB call is
 itself only tens of microseconds). Over Gloo the target is not met below
 64 MiB: every Gloo collective pays loopback TCP round trips and, with 4 ranks

@@ -858,6 +858,10 @@ Status Runtime::planDirect(const Prepared &p, const int64_t *mine,
   const std::vector<int64_t> &nodes = comm.nodes();
   if (!shared || P == 1 || static_cast<int64_t>(nodes.size()) != P)
     return Status::ok();
+  // Without checks, a rank with the direct path off makes no exchange for
+  // it (every rank must then have it off: what unchecked calls promise).
+  if (checkRecords.empty() && !direct_)
+    return Status::ok();
   // Without checks, the records are exchanged here, in groups where two
   // ranks share a node: every rank of the group has the same node table, so
   // all of them make the exchange or none.

@@ -178,8 +178,10 @@ public:
   /// on) and one after the copies make each call. Both paths give the same
   /// bits. On by default; SEQPAR_RT_DIRECT=0 in the environment at creation,
   /// or setDirect(false), keeps this rank's outputs off it (peers then send
-  /// to it through the backend). A replicated gather dim (a sum) always
-  /// takes the backend.
+  /// to it through the backend). With checks off, the record exchange is
+  /// its own (in groups with two ranks on a node) and is skipped when the
+  /// direct path is off, which must then be off on every rank. A replicated
+  /// gather dim (a sum) always takes the backend.
   void setDirect(bool on) { direct_ = on; }
   bool direct() const { return direct_; }
   /// The smallest buffer allocate() puts in shared memory: 64 KiB, or
