@@ -56,8 +56,10 @@ ${mpi_rows%$'\n'}
 ${py_rows%$'\n'}
 
 Reading the figures: over MPI's shared memory a 264-byte all-gather costs a
-few microseconds, under 5% of the call from 1 MiB up (the 64 KiB call is
-itself only tens of microseconds). Over Gloo the target is not met below
+few microseconds: a few percent of the call from 1 MiB up on 2 ranks, more
+on 4 ranks sharing 2 cores, where every exchange waits for a core (the
+64 KiB call is itself only tens of microseconds). Over Gloo the target is
+not met below
 64 MiB: every Gloo collective pays loopback TCP round trips and, with 4 ranks
 on 2 cores, scheduling delays of milliseconds, so one more collective
 costs about as much as moving 1 MiB; at 64 MiB the cost falls to a few
