@@ -7,7 +7,8 @@
 
 set(SEQPAR_LAYOUT_SOURCES
   ${SEQPAR_SOURCE_DIR}/lib/Layout/Layout.cpp
-  ${SEQPAR_SOURCE_DIR}/lib/Layout/OpModel.cpp)
+  ${SEQPAR_SOURCE_DIR}/lib/Layout/OpModel.cpp
+  ${SEQPAR_SOURCE_DIR}/lib/Layout/Sharding.cpp)
 
 set(SEQPAR_RUNTIME_CORE_SOURCES
   ${SEQPAR_SOURCE_DIR}/runtime/lib/Backend.cpp

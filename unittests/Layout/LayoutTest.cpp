@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BoxCopy.h"
 #include "seqpar/Layout/OpModel.h"
 
 #include <gtest/gtest.h>
@@ -324,36 +325,6 @@ TEST(StridedBlock, Contiguity) {
   StridedBlock transposed{0, {4, 3}, {1, 4}};
   EXPECT_FALSE(transposed.isContiguous());
   EXPECT_EQ(denseBlock({2, 3, 4}).slice(2, 1, 2).offset, 1);
-}
-
-/// Calls `fn` on every multi-index of `shape`, row-major.
-template <typename Fn> void forEach(const Shape &shape, Fn fn) {
-  Shape idx(shape.size(), 0);
-  int64_t n = numElements(shape);
-  for (int64_t e = 0; e < n; ++e) {
-    fn(idx);
-    for (size_t d = shape.size(); d-- > 0;) {
-      if (++idx[d] < shape[d])
-        break;
-      idx[d] = 0;
-    }
-  }
-}
-
-int64_t offsetIn(const StridedBlock &b, const Shape &idx) {
-  int64_t off = b.offset;
-  for (size_t d = 0; d < idx.size(); ++d)
-    off += idx[d] * b.strides[d];
-  return off;
-}
-
-/// Copies box `step.src` of `src` into box `step.dst` of `dst`.
-void copyStep(const std::vector<int64_t> &src, std::vector<int64_t> &dst,
-              const CopyStep &step) {
-  ASSERT_EQ(step.src.shape, step.dst.shape);
-  forEach(step.src.shape, [&](const Shape &idx) {
-    dst[offsetIn(step.dst, idx)] = src[offsetIn(step.src, idx)];
-  });
 }
 
 /// Dense strides with the first dim fastest.
