@@ -110,7 +110,7 @@ int main(int argc, char **argv) {
           recv(static_cast<size_t>(outBytes));
       std::memset(packed.data(), 0, packed.size());
       std::memset(recv.data(), 0, recv.size());
-      const int reps = mib <= 4 ? 41 : mib <= 64 ? 25 : 9;
+      const int reps = mib <= 4 ? 41 : mib <= 64 ? 25 : 15;
 
       Op op = allToAllOp({0}, /*scatter=*/1, /*gather=*/0, {}, {}, S);
       TensorRef inT = denseTensor(in.data(), DType::BF16, {Sr, H, kD});
