@@ -22,7 +22,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -44,7 +46,10 @@ Status ncclFail(const char *call, ncclResult_t err) {
 /// stay valid), named by CUDA IPC handles that peers open once and cache.
 class CudaIpcMemory final : public SharedMemory {
 public:
-  explicit CudaIpcMemory(int device) : device_(device) {}
+  explicit CudaIpcMemory(int device) : device_(device) {
+    std::random_device random;
+    token_ = (int64_t(random()) << 32 | int64_t(random())) ^ int64_t(getpid());
+  }
   ~CudaIpcMemory() override {
     cudaSetDevice(device_);
     for (auto &[key, ptr] : peers_)
@@ -69,6 +74,9 @@ public:
       out = best->base;
       return Status::ok();
     }
+    if (int64_t(own_.size()) >= kMaxBuffers)
+      return {StatusCode::OutOfMemory, "nccl: " + std::to_string(kMaxBuffers) +
+                                           " device buffers are taken"};
     if (cudaError_t e = cudaSetDevice(device_); e != cudaSuccess)
       return cudaFail("cudaSetDevice", e);
     Segment seg;
@@ -116,21 +124,23 @@ public:
     out.words[1] = device_;
     out.words[2] = seg.serial;
     out.words[3] = seg.bytes;
+    out.words[4] = token_;
     static_assert(sizeof(cudaIpcMemHandle_t) <= 8 * sizeof(int64_t));
-    std::memcpy(&out.words[4], &seg.handle, sizeof(seg.handle));
+    std::memcpy(&out.words[6], &seg.handle, sizeof(seg.handle));
     out.offset = offset;
     return true;
   }
 
   Status map(const SharedHandle &h, void *&out) override {
-    const int64_t pid = h.words[0], serial = h.words[2], bytes = h.words[3];
+    const int64_t pid = h.words[0], serial = h.words[2], bytes = h.words[3],
+                  token = h.words[4];
     if (h.offset < 0 || h.offset >= bytes)
       return {StatusCode::InvalidArgument,
               "nccl: offset " + std::to_string(h.offset) +
                   " is outside a device buffer of " + std::to_string(bytes) +
                   " bytes"};
     std::lock_guard<std::mutex> lock(mu_);
-    if (pid == getpid()) {
+    if (token == token_) {
       for (auto &[base, seg] : own_)
         if (seg.serial == serial) {
           out = static_cast<char *>(seg.base) + h.offset;
@@ -140,11 +150,11 @@ public:
               "nccl: this process has no device buffer " +
                   std::to_string(serial)};
     }
-    auto key = std::make_pair(pid, serial);
+    auto key = std::make_tuple(pid, token, serial);
     auto it = peers_.find(key);
     if (it == peers_.end()) {
       cudaIpcMemHandle_t handle;
-      std::memcpy(&handle, &h.words[4], sizeof(handle));
+      std::memcpy(&handle, &h.words[6], sizeof(handle));
       if (cudaError_t e = cudaSetDevice(device_); e != cudaSuccess)
         return cudaFail("cudaSetDevice", e);
       void *p = nullptr;
@@ -174,7 +184,8 @@ private:
   int device_;
   mutable std::mutex mu_;
   std::map<uintptr_t, Segment> own_;
-  std::map<std::pair<int64_t, int64_t>, void *> peers_;
+  std::map<std::tuple<int64_t, int64_t, int64_t>, void *> peers_;
+  int64_t token_ = 0;
   int64_t serial_ = 0;
   int64_t reserved_ = 0;
 };

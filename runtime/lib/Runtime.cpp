@@ -66,6 +66,10 @@ struct Runtime::Direct {
   std::vector<char> pushTo, pushedBy;
   std::vector<char *> peerOut;
   std::vector<Shape> peerStrides;
+  /// The bytes of q's buffer before and from peerOut[q]: every push must
+  /// stay inside (ranks that disagree on the op with checks off would
+  /// otherwise write past it).
+  std::vector<int64_t> peerBefore, peerAfter;
   /// A peer's output this rank could not map: reported at finishDirect.
   Status mapError;
 };
@@ -891,6 +895,8 @@ Status Runtime::planDirect(const Prepared &p, const int64_t *mine,
   d.pushedBy.assign(P, 0);
   d.peerOut.assign(P, nullptr);
   d.peerStrides.assign(P, {});
+  d.peerBefore.assign(P, 0);
+  d.peerAfter.assign(P, 0);
   const int64_t rank = static_cast<int64_t>(p.res.inShape.size());
   for (int64_t q = 0; q < P; ++q) {
     if (q == r || rec(q)[kNode] != rec(r)[kNode])
@@ -914,6 +920,8 @@ Status Runtime::planDirect(const Prepared &p, const int64_t *mine,
       continue;
     }
     d.peerOut[q] = static_cast<char *>(at);
+    d.peerBefore[q] = h.offset;
+    d.peerAfter[q] = h.words[3] - h.offset;
   }
   // Every rank sees the same records, so all agree on whether to finish.
   for (int64_t a = 0; a < P && !d.sync; ++a)
@@ -930,9 +938,11 @@ Status Runtime::finishDirect(const Prepared &p, const Direct &d, Status st) {
     return st;
   Backend &comm = *p.comm;
   const int64_t P = comm.size();
-  // On a device, this rank's writes into its peers' outputs end first.
-  if (st && comm.memorySpace() == MemorySpace::Device)
-    st = comm.synchronize();
+  // On a device, this rank's writes into its peers' outputs end first,
+  // failed call or not (some may be queued).
+  if (comm.memorySpace() == MemorySpace::Device)
+    if (Status sync = comm.synchronize(); !sync && st)
+      st = sync;
   int64_t ok = st.isOk();
   std::vector<int64_t> all(P, 0);
   if (Status ex = comm.allgatherHost(&ok, sizeof(ok), all.data()); !ex)
@@ -961,8 +971,8 @@ namespace {
 /// The jobs that write this rank's data for peer q straight into q's output
 /// (the direct path); adds their bytes to `bytes`.
 Status appendPushes(const layout::Resolved &res, const TensorRef &in, int64_t q,
-                    char *peerOut, const Shape &peerStrides,
-                    std::vector<CopyJob> &jobs, int64_t &bytes) {
+                    char *peerOut, const Shape &peerStrides, int64_t before,
+                    int64_t after, std::vector<CopyJob> &jobs, int64_t &bytes) {
   const int64_t es = elementSize(in.dtype);
   layout::Result<std::vector<layout::CopyStep>> steps =
       layout::planPush(res, in.strides, q, peerStrides);
@@ -971,6 +981,22 @@ Status appendPushes(const layout::Resolved &res, const TensorRef &in, int64_t q,
                    std::to_string(q) + ": " + steps.error());
   for (const layout::CopyStep &step : *steps)
     if (step.src.numElements()) {
+      // The block must lie in q's buffer: its first and last element, from
+      // q's output element [0, ..., 0].
+      layout::Result<std::pair<int64_t, int64_t>> span =
+          layout::elementSpan(step.dst.shape, step.dst.strides, es);
+      std::optional<int64_t> first, last;
+      if (span) {
+        first = layout::checkedAdd(step.dst.offset, span->first);
+        last = layout::checkedAdd(step.dst.offset, span->second);
+      }
+      if (!first || !last || *first < -(before / es) || *last >= after / es)
+        return invalid(res.name + ": the block for group rank " +
+                       std::to_string(q) + " of shape " +
+                       layout::str(step.dst.shape) +
+                       " does not fit in that rank's output (the ranks "
+                       "disagree on the op; the agreement checks would say "
+                       "how)");
       jobs.push_back(makeJob(addr(in.data, step.src.offset, es),
                              step.src.strides,
                              addr(peerOut, step.dst.offset, es),
@@ -1058,7 +1084,8 @@ Status Runtime::runAllToAll(const Prepared &p, const Direct &d,
     if (has(d.pushTo, q)) {
       if (d.peerOut[q])
         if (Status st = appendPushes(res, in, q, d.peerOut[q], d.peerStrides[q],
-                                     pack, directBytes_);
+                                     d.peerBefore[q], d.peerAfter[q], pack,
+                                     directBytes_);
             !st)
           return st;
     } else if (shared) {
@@ -1138,13 +1165,11 @@ Status Runtime::runGather(const Prepared &p, const Direct &d,
 
   // Peers on the direct path exchange nothing through the backend; with
   // any of them, the backend's part is an alltoallv that skips them.
-  bool anyDirect = false, anySend = false;
-  for (int64_t q = 0; q < P; ++q) {
-    if (q == r)
-      continue;
-    anyDirect = anyDirect || has(d.pushTo, q) || has(d.pushedBy, q);
-    anySend = anySend || !has(d.pushTo, q);
-  }
+  // d.sync is the same on every rank, so all pick the same exchange.
+  const bool anyDirect = d.sync;
+  bool anySend = false;
+  for (int64_t q = 0; q < P; ++q)
+    anySend = anySend || (q != r && !has(d.pushTo, q));
   int64_t stage = 0;
   int64_t sendStage = -1;
   if (anySend && inBytes &&
@@ -1185,8 +1210,9 @@ Status Runtime::runGather(const Prepared &p, const Direct &d,
                              step.dst.strides, step.src.shape));
   for (int64_t q = 0; q < P; ++q)
     if (q != r && has(d.pushTo, q) && d.peerOut[q])
-      if (Status st = appendPushes(res, in, q, d.peerOut[q], d.peerStrides[q],
-                                   pack, directBytes_);
+      if (Status st =
+              appendPushes(res, in, q, d.peerOut[q], d.peerStrides[q],
+                           d.peerBefore[q], d.peerAfter[q], pack, directBytes_);
           !st)
         return st;
   for (int64_t q = 0; q < P; ++q) {

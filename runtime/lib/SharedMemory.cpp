@@ -2,10 +2,12 @@
 //
 // Each buffer is a memfd of its own, mapped MAP_SHARED; a peer maps it by
 // opening /proc/<pid>/fd/<fd> of the owner (the same user's process, the
-// access Open MPI's single-copy transport needs too). A handle is
-// {pid, fd, serial, buffer bytes} and an offset; serials are never reused,
-// so a peer's cache of mappings, keyed by (pid, serial), never goes stale:
-// a freed buffer keeps its memfd and serial and is handed out again.
+// access Open MPI's single-copy transport needs too) and checks that the file
+// it opened has the buffer's inode. A handle is {pid, fd, serial, buffer
+// bytes, token, inode} and an offset; the token (random per process) tells
+// processes apart where process ids repeat, and serials are never reused, so
+// a peer's cache of mappings, keyed by (pid, token, serial), never goes
+// stale: a freed buffer keeps its memfd and serial and is handed out again.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +25,9 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <random>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace seqpar::rt {
@@ -44,6 +48,10 @@ int64_t pageRound(int64_t bytes) {
 
 class HostSharedMemory final : public SharedMemory {
 public:
+  HostSharedMemory() {
+    std::random_device device;
+    token_ = (int64_t(device()) << 32 | int64_t(device())) ^ int64_t(getpid());
+  }
   ~HostSharedMemory() override {
     for (auto &[base, seg] : own_) {
       munmap(reinterpret_cast<void *>(base), size_t(seg.bytes));
@@ -54,10 +62,10 @@ public:
   }
 
   Status allocate(int64_t bytes, void *&out) override {
-    if (bytes < 0)
-      return {StatusCode::InvalidArgument, "shared memory: cannot allocate " +
-                                               std::to_string(bytes) +
-                                               " bytes"};
+    if (bytes < 0 || bytes > (int64_t(1) << 60))
+      return {bytes < 0 ? StatusCode::InvalidArgument : StatusCode::OutOfMemory,
+              "shared memory: cannot allocate " + std::to_string(bytes) +
+                  " bytes"};
     std::lock_guard<std::mutex> lock(mu_);
     const int64_t want = pageRound(bytes);
     // The smallest free buffer that fits without wasting more than half.
@@ -71,9 +79,10 @@ public:
       out = best->base;
       return Status::ok();
     }
-    if (want > std::numeric_limits<int64_t>::max() / 2)
-      return {StatusCode::OutOfMemory, "shared memory: cannot allocate " +
-                                           std::to_string(bytes) + " bytes"};
+    if (int64_t(own_.size()) >= kMaxBuffers)
+      return {StatusCode::OutOfMemory,
+              "shared memory: " + std::to_string(kMaxBuffers) +
+                  " buffers are taken (each holds a file descriptor)"};
     int fd = memfd_create("seqpar", MFD_CLOEXEC);
     if (fd < 0)
       return systemError("memfd_create");
@@ -90,7 +99,14 @@ public:
       close(fd);
       return {StatusCode::OutOfMemory, st.message()};
     }
-    Segment seg{p, want, fd, ++serial_, true};
+    struct stat info;
+    if (fstat(fd, &info) != 0) {
+      Status st = systemError("fstat");
+      munmap(p, size_t(want));
+      close(fd);
+      return st;
+    }
+    Segment seg{p, want, fd, ++serial_, true, int64_t(info.st_ino)};
     own_[reinterpret_cast<uintptr_t>(p)] = seg;
     reserved_ += want;
     out = p;
@@ -124,20 +140,22 @@ public:
     out.words[1] = seg.fd;
     out.words[2] = seg.serial;
     out.words[3] = seg.bytes;
+    out.words[4] = token_;
+    out.words[5] = seg.inode;
     out.offset = offset;
     return true;
   }
 
   Status map(const SharedHandle &h, void *&out) override {
     const int64_t pid = h.words[0], fd = h.words[1], serial = h.words[2],
-                  bytes = h.words[3];
+                  bytes = h.words[3], token = h.words[4], inode = h.words[5];
     if (h.offset < 0 || h.offset >= bytes)
       return {StatusCode::InvalidArgument,
               "shared memory: offset " + std::to_string(h.offset) +
                   " is outside a buffer of " + std::to_string(bytes) +
                   " bytes"};
     std::lock_guard<std::mutex> lock(mu_);
-    if (pid == getpid()) {
+    if (token == token_) {
       for (auto &[base, seg] : own_)
         if (seg.serial == serial) {
           out = static_cast<char *>(seg.base) + h.offset;
@@ -147,7 +165,7 @@ public:
               "shared memory: this process has no buffer " +
                   std::to_string(serial)};
     }
-    auto key = std::make_pair(pid, serial);
+    auto key = std::make_tuple(pid, token, serial);
     auto it = peers_.find(key);
     if (it == peers_.end()) {
       const std::string path =
@@ -157,7 +175,8 @@ public:
         return systemError("cannot open " + path + " (the buffer of process " +
                            std::to_string(pid) + ")");
       struct stat st;
-      if (fstat(f, &st) != 0 || st.st_size < bytes) {
+      if (fstat(f, &st) != 0 || st.st_size < bytes ||
+          int64_t(st.st_ino) != inode) {
         close(f);
         return {StatusCode::BackendError, "shared memory: " + path +
                                               " is not a buffer of " +
@@ -192,6 +211,7 @@ private:
     int fd = -1;
     int64_t serial = 0;
     bool live = false;
+    int64_t inode = 0;
   };
   struct Mapping {
     void *base = nullptr;
@@ -199,7 +219,8 @@ private:
   };
   mutable std::mutex mu_;
   std::map<uintptr_t, Segment> own_;
-  std::map<std::pair<int64_t, int64_t>, Mapping> peers_;
+  std::map<std::tuple<int64_t, int64_t, int64_t>, Mapping> peers_;
+  int64_t token_ = 0;
   int64_t serial_ = 0;
   int64_t reserved_ = 0;
 };

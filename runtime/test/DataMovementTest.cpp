@@ -293,6 +293,27 @@ TEST_F(DataMovement, AFailedPeerWriteFailsEveryRank) {
   EXPECT_TRUE(rt->deallocate(buf));
 }
 
+TEST_F(DataMovement, APushPastAPeersOutputIsAnError) {
+  // Checks off and the ranks disagree on the scatter sizes: each believes
+  // its peer's output holds 3 rows of 1024 floats where it holds 1 (one
+  // page). The push would write past it; it is refused instead.
+  backend->shared = backend->innerShared();
+  rt->setSharedMinBytes(0);
+  std::vector<float> in(4 * 512, 1.0f);
+  void *buf = nullptr;
+  ASSERT_TRUE(rt->allocate(1 * 1024 * 4, buf));
+  Op op = allToAllOp({0}, 0, 1, me == 0 ? Shape{1, 3} : Shape{3, 1});
+  Status st = rt->run(op, denseTensor(in.data(), DType::F32, {4, 512}),
+                      denseTensor(buf, DType::F32, {1, 1024}));
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.message(),
+            "all_to_all: the block for group rank " + std::to_string(1 - me) +
+                " of shape [3, 512] does not fit in that rank's output (the "
+                "ranks disagree on the op; the agreement checks would say "
+                "how)");
+  EXPECT_TRUE(rt->deallocate(buf));
+}
+
 TEST_F(DataMovement, CheckAddsOneSmallRecord) {
   rt->setCheckMode(true);
   std::vector<float> in(4 * 4 * 8, 1.0f), out(8 * 2 * 8);

@@ -79,10 +79,12 @@ TEST(SharedMemory, AnotherProcessWritesThroughAHandle) {
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    // The child is another process: it maps the parent's buffer through
-    // /proc/<parent>/fd and writes there.
+    // The child is another process, but a fork's copy of the parent's
+    // allocator: another token makes it map the parent's buffer as a peer
+    // does, through /proc/<parent>/fd.
+    h.words[4] ^= 1;
     void *at = nullptr;
-    if (!shm->map(h, at))
+    if (!shm->map(h, at) || at == static_cast<char *>(p) + 4096)
       _exit(1);
     std::memcpy(at, "seqpar!", 8);
     _exit(0);
@@ -109,11 +111,25 @@ TEST(SharedMemory, BadHandlesAreErrors) {
   h.offset = 4096;
   EXPECT_EQ(shm->map(h, at).message(),
             "shared memory: offset 4096 is outside a buffer of 4096 bytes");
-  h.offset = 0;
-  h.words[0] = getpid();
-  h.words[2] = 1 << 30; // A serial this process never made.
+  // This process's own handles, with a serial it never made, and a
+  // descriptor that is not the buffer's file (another inode).
+  void *p = nullptr;
+  ASSERT_TRUE(shm->allocate(4096, p));
+  SharedHandle own;
+  ASSERT_TRUE(shm->find(p, 1, own));
+  h = own;
+  h.words[2] = 1 << 30;
   EXPECT_EQ(shm->map(h, at).message(),
             "shared memory: this process has no buffer 1073741824");
+  h = own;
+  h.words[4] ^= 1; // As a peer would see it.
+  h.words[5] += 1;
+  const std::string path = "/proc/" + std::to_string(getpid()) + "/fd/" +
+                           std::to_string(own.words[1]);
+  EXPECT_EQ(shm->map(h, at).message(),
+            "shared memory: " + path + " is not a buffer of " +
+                std::to_string(own.words[3]) + " bytes");
+  EXPECT_TRUE(shm->deallocate(p));
 }
 
 } // namespace

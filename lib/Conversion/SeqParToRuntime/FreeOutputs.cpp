@@ -108,10 +108,14 @@ struct SeqParFreeOutputsPass
       bool freeAfter = !called && !last->hasTrait<OpTrait::IsTerminator>();
       Value buffer = alloc.getResult();
       if (allocFn && freeFn) {
-        std::optional<Value> bytes = fromRuntime(alloc, allocFn);
-        if (!bytes)
-          continue;
-        buffer = *bytes;
+        const bool lastIsAlloc = last == alloc.getOperation();
+        if (std::optional<std::pair<Value, Operation *>> replaced =
+                fromRuntime(alloc, allocFn)) {
+          buffer = replaced->first;
+          // An unused buffer is freed right after its view.
+          if (lastIsAlloc)
+            last = replaced->second;
+        }
       }
       if (freeAfter)
         frees.push_back({last, buffer});
@@ -127,10 +131,10 @@ struct SeqParFreeOutputsPass
   }
 
   /// Replaces `alloc` by a view of a byte buffer of the runtime's allocator
-  /// and returns that byte buffer; nothing for element types the runtime
-  /// does not move.
-  std::optional<Value> fromRuntime(memref::AllocOp alloc,
-                                   func::FuncOp allocFn) {
+  /// and returns that byte buffer and the view; nothing (the alloc stays)
+  /// for element types the runtime does not move.
+  std::optional<std::pair<Value, Operation *>>
+  fromRuntime(memref::AllocOp alloc, func::FuncOp allocFn) {
     MemRefType type = alloc.getType();
     Type element = type.getElementType();
     if (!element.isIntOrFloat() || !type.getLayout().isIdentity())
@@ -150,11 +154,11 @@ struct SeqParFreeOutputsPass
     Value raw =
         func::CallOp::create(b, loc, allocFn, ValueRange{count}).getResult(0);
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value view = memref::ViewOp::create(b, loc, type, raw, zero,
-                                        alloc.getDynamicSizes());
-    alloc.replaceAllUsesWith(view);
+    auto view = memref::ViewOp::create(b, loc, type, raw, zero,
+                                       alloc.getDynamicSizes());
+    alloc.replaceAllUsesWith(view.getResult());
     alloc.erase();
-    return raw;
+    return std::make_pair(raw, view.getOperation());
   }
 };
 

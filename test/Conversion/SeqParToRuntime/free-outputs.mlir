@@ -97,3 +97,14 @@ func.func @negative_kept() -> memref<4xf32> {
   func.call @user(%b) : (memref<4xf32>) -> ()
   return %a : memref<4xf32>
 }
+
+// An output nobody reads is freed right after its view.
+// CHECK-LABEL: func @unused
+// CHECK: %[[RAW:.*]] = call @seqpar_rt_alloc
+// CHECK: memref.view %[[RAW]]
+// CHECK-NEXT: call @seqpar_rt_free(%[[RAW]])
+// CHECK-NEXT: return
+func.func @unused() {
+  %a = memref.alloc() {seqpar.output} : memref<4xf32>
+  return
+}

@@ -33,10 +33,12 @@ namespace seqpar::rt {
 /// Names a byte range of a shared buffer across the processes of a node.
 /// `words` are the implementation's: the owner's process id, a descriptor
 /// (host: the memfd; device: the CUDA device), the buffer's serial (never
-/// reused by the owner) and its bytes, then (device) the 64-byte
-/// cudaIpcMemHandle_t; `offset` is the range's start in the buffer.
+/// reused by the owner) and its bytes, a random token of the owner's
+/// allocator (process ids repeat across PID namespaces), the memfd's inode
+/// (host), then (device) the 64-byte cudaIpcMemHandle_t; `offset` is the
+/// range's start in the buffer.
 struct SharedHandle {
-  static constexpr int kWords = 12;
+  static constexpr int kWords = 14;
   int64_t words[kWords] = {};
   int64_t offset = 0;
 };
@@ -44,7 +46,10 @@ struct SharedHandle {
 class SEQPAR_RT_EXPORT SharedMemory {
 public:
   virtual ~SharedMemory();
-  /// Allocates `bytes` bytes (64-byte aligned, at least one byte).
+  /// Allocates `bytes` bytes (64-byte aligned, at least one byte); an error
+  /// (the caller then uses other memory) past kMaxBuffers buffers, each of
+  /// which holds a file descriptor.
+  static constexpr int64_t kMaxBuffers = 256;
   virtual Status allocate(int64_t bytes, void *&out) = 0;
   /// Frees a buffer that allocate returned; an error for any other pointer.
   virtual Status deallocate(void *ptr) = 0;
