@@ -311,9 +311,10 @@ double bruteForce(const Sharding &from, const Sharding &to, const Shape &shape,
         // Gathers concatenate the members' pieces in rank order.
         Distribution cat;
         cat.kind = DistKind::Sizes;
-        for (int64_t q : g.groupMembers(r, {axis}))
-          cat.values.push_back(
-              state[q].shape[kind == OpKind::Gather ? dim : other]);
+        const int64_t gathered = kind == OpKind::Gather ? dim : other;
+        if (kind != OpKind::Split)
+          for (int64_t q : g.groupMembers(r, {axis}))
+            cat.values.push_back(state[q].shape[gathered]);
         if (kind == OpKind::Split)
           op.scatter = {dim, dd};
         else if (kind == OpKind::Gather)
