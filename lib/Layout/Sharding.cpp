@@ -71,6 +71,11 @@ Result<bool> verifySharding(const Sharding &sharding, const Shape &shape) {
   Result<Grid> grid = makeGrid(sharding.gridShape);
   if (!grid)
     return Error{grid.error()};
+  // Shapes, costs and plans are worked out rank by rank.
+  if (grid->numRanks() > kMaxGroupSize)
+    return Error{"the grid " + str(sharding.gridShape) + " has " +
+                 num(grid->numRanks()) +
+                 " ranks; a sharding's grid has at most " + num(kMaxGroupSize)};
   if (sharding.dims.size() != shape.size())
     return Error{"the sharding has " + num(int64_t(sharding.dims.size())) +
                  " dims but the tensor has rank " + num(int64_t(shape.size()))};
@@ -102,6 +107,14 @@ Sharding canonicalSharding(const Sharding &sharding, const Shape &shape) {
   Sharding out = sharding;
   for (size_t d = 0; d < out.dims.size() && d < shape.size(); ++d) {
     DimSharding &dim = out.dims[d];
+    // An axis of one rank splits nothing: the dim is laid out as without it.
+    // A first axis of one rank holds the whole dim whatever its distribution.
+    if (!dim.axes.empty() && out.gridShape[dim.axes[0]] == 1)
+      dim.dist = Distribution();
+    dim.axes.erase(
+        std::remove_if(dim.axes.begin(), dim.axes.end(),
+                       [&](int64_t a) { return out.gridShape[a] == 1; }),
+        dim.axes.end());
     if (dim.axes.empty()) {
       dim.dist = Distribution();
       continue;
@@ -206,10 +219,10 @@ std::string str(const Sharding &sharding,
   for (size_t d = 0; d < sharding.dims.size(); ++d) {
     const DimSharding &dim = sharding.dims[d];
     s += d ? ", {" : "{";
+    // The distribution follows the first axis, which it splits by.
     for (size_t i = 0; i < dim.axes.size(); ++i)
-      s += (i ? ", " : "") + axisName(dim.axes[i], axisNames);
-    if (!dim.axes.empty())
-      s += distText(dim.dist);
+      s += (i ? ", " : "") + axisName(dim.axes[i], axisNames) +
+           (i ? "" : distText(dim.dist));
     s += "}";
   }
   return s + "]";
@@ -440,8 +453,15 @@ std::vector<ReshardStep> candidates(const Sharding &s, const Sharding &from,
         for (const Distribution &dist : newLevel(e, x))
           steps.push_back(makeStep(OpKind::AllToAll, x, e, d, dist));
   }
+  // A split over an axis that neither end uses would have to be gathered
+  // again: only the axes the two shardings name are split.
+  std::vector<bool> named(s.gridShape.size(), false);
+  for (const Sharding *end : {&from, &to})
+    for (const DimSharding &d : end->dims)
+      for (int64_t a : d.axes)
+        named[a] = true;
   for (int64_t x = 0; x < int64_t(s.gridShape.size()); ++x)
-    if (!used[x])
+    if (!used[x] && named[x])
       for (int64_t d = 0; d < rank; ++d)
         for (const Distribution &dist : newLevel(d, x))
           steps.push_back(makeStep(OpKind::Split, x, d, -1, dist));
@@ -452,7 +472,7 @@ std::vector<ReshardStep> candidates(const Sharding &s, const Sharding &from,
 
 Result<ReshardPlan> planReshard(const Sharding &from, const Sharding &to,
                                 const Shape &shape, int64_t elementBytes,
-                                const CostModel &model) {
+                                const CostModel &model, int64_t maxLayouts) {
   if (from.gridShape != to.gridShape)
     return Error{"the shardings are on different grids, " +
                  str(from.gridShape) + " and " + str(to.gridShape)};
@@ -507,6 +527,10 @@ Result<ReshardPlan> planReshard(const Sharding &from, const Sharding &to,
       plan.seconds = node.seconds;
       return plan;
     }
+    if (int64_t(nodes.size()) > maxLayouts)
+      return Error{"the search from " + str(from) + " to " + str(to) +
+                   " reached more than " + num(maxLayouts) +
+                   " layouts; reshard over fewer axes at once"};
     const Sharding here = node.sharding;
     const std::vector<ReshardStep> path = node.steps;
     const double base = node.seconds;

@@ -153,7 +153,7 @@ TEST(Sharding, HeldPiecesFollowTheLevels) {
   EXPECT_EQ((*heldPieces(hybrid, {8}, 1))[0], (Pieces{{6, 2}}));
   EXPECT_EQ((*heldPieces(hybrid, {8}, 2))[0], (Pieces{{2, 2}}));
   EXPECT_EQ((*heldPieces(hybrid, {8}, 3))[0], (Pieces{{4, 2}}));
-  EXPECT_EQ(str(hybrid, {"ring", "ulysses"}), "[{ring, ulysses zigzag}]");
+  EXPECT_EQ(str(hybrid, {"ring", "ulysses"}), "[{ring zigzag, ulysses}]");
   EXPECT_EQ(str(s), "[{1, 0}, {}]");
 }
 
@@ -208,6 +208,28 @@ TEST(Sharding, ErrorsNameTheValues) {
   EXPECT_EQ(
       planReshard(sharding({2}, {{}}), sharding({2}, {{}}), {4}, 0).error(),
       "the element size 0 is not positive");
+  EXPECT_EQ(error(sharding({256, 257}, {{}}), {4}),
+            "the grid [256, 257] has 65792 ranks; a sharding's grid has at "
+            "most 65536");
+  // Three axes moving between three dims take more than four layouts.
+  EXPECT_EQ(planReshard(sharding({2, 2, 2}, {{{0}, {}}, {{1}, {}}, {{2}, {}}}),
+                        sharding({2, 2, 2}, {{{2}, {}}, {{0}, {}}, {{1}, {}}}),
+                        {4, 4, 4}, 4, {}, 4)
+                .error(),
+            "the search from [{0}, {1}, {2}] to [{2}, {0}, {1}] reached more "
+            "than 4 layouts; reshard over fewer axes at once");
+}
+
+TEST(Sharding, AxesOfOneRankSplitNothing) {
+  // On a grid [2, 1, 1], axes 1 and 2 hold everything whatever their
+  // distribution, first or further.
+  Sharding withUnit =
+      sharding({2, 1, 1}, {{{1}, dist(DistKind::Sizes, {5})}, {{0, 2}, {}}});
+  Sharding without = sharding({2, 1, 1}, {{}, {{0}, {}}});
+  EXPECT_TRUE(canonicalSharding(withUnit, {5, 3}) == without);
+  Result<ReshardPlan> plan = planReshard(withUnit, without, {5, 3}, 4);
+  ASSERT_TRUE(plan) << plan.error();
+  EXPECT_TRUE(plan->steps.empty()) << explain(*plan);
 }
 
 //===----------------------------------------------------------------------===//

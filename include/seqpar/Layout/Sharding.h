@@ -52,16 +52,17 @@ struct Sharding {
 bool operator==(const DimSharding &a, const DimSharding &b);
 bool operator==(const Sharding &a, const Sharding &b);
 
-/// Checks `sharding` for a tensor of static `shape`: one entry per dim,
-/// valid distinct grid axes, distributions that fit their dim and axis.
+/// Checks `sharding` for a tensor of static `shape`: a grid of at most
+/// kMaxGroupSize ranks, one entry per dim, valid distinct grid axes,
+/// distributions that fit their dim and axis.
 Result<bool> verifySharding(const Sharding &sharding, const Shape &shape);
 
-/// `sharding` with each dim's first distribution in its simplest form for
-/// `shape`: the split rule when it gives the same pieces (a zigzag over one
-/// rank, packed sequences or sizes that happen to match), explicit sizes
-/// when every rank's piece is one interval in rank order, else as it is.
-/// Two shardings lay a tensor out alike exactly when their canonical forms
-/// are equal. `sharding` must verify.
+/// `sharding` without its axes of one rank, and with each dim's first
+/// distribution in its simplest form for `shape`: the split rule when it gives
+/// the same pieces (a zigzag over one rank, packed sequences or sizes that
+/// happen to match), explicit sizes when every rank's piece is one interval in
+/// rank order, else as it is. Two shardings lay a tensor out alike exactly when
+/// their canonical forms are equal. `sharding` must verify.
 Sharding canonicalSharding(const Sharding &sharding, const Shape &shape);
 
 /// The global intervals of every dim that grid rank `rank` holds, in local
@@ -72,7 +73,7 @@ Result<std::vector<Pieces>> heldPieces(const Sharding &sharding,
 Result<Shape> localShape(const Sharding &sharding, const Shape &shape,
                          int64_t rank);
 
-/// Readable text, e.g. `[{a, b}, {}, {c zigzag}]` with `axisNames` (empty:
+/// Readable text, e.g. `[{a zigzag, b}, {}, {c}]` with `axisNames` (empty:
 /// axis numbers).
 std::string str(const Sharding &sharding,
                 const std::vector<std::string> &axisNames = {});
@@ -120,11 +121,18 @@ struct ReshardPlan {
   double seconds = 0;
 };
 
+/// The most layouts planReshard visits by default before it gives up with an
+/// error (each costs its candidate steps priced on every rank).
+constexpr int64_t kMaxPlanLayouts = 20000;
+
 /// The cheapest exact plan from `from` to `to` for a tensor of `shape` with
-/// elements of `elementBytes` bytes (both shardings on one grid).
+/// elements of `elementBytes` bytes (both shardings on one grid). Its steps
+/// use only the grid axes that `from` or `to` names; the search visits at
+/// most `maxLayouts` layouts.
 Result<ReshardPlan> planReshard(const Sharding &from, const Sharding &to,
                                 const Shape &shape, int64_t elementBytes,
-                                const CostModel &model = {});
+                                const CostModel &model = {},
+                                int64_t maxLayouts = kMaxPlanLayouts);
 
 /// The sharding after `step`, from `before`.
 Result<Sharding> applyStep(const Sharding &before, const ReshardStep &step,

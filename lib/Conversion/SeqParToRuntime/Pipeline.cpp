@@ -28,6 +28,9 @@ void seqpar::buildSeqParToLLVMPipeline(
     OpPassManager &pm, const SeqParToLLVMPipelineOptions &options) {
   if (options.simplify)
     pm.addPass(createCanonicalizerPass());
+  // Reshards become collectives under the default cost model (after the
+  // canonicalizer has composed chains of them).
+  pm.addPass(createSeqParPlanReshard());
   if (options.decompose)
     pm.addPass(createSeqParDecompose());
   // No seqpar-select-lowering: the descriptor gives the runtime every

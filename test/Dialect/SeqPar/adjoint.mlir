@@ -156,3 +156,14 @@ func.func @axis_order_and_ring_of_one(%x: tensor<2x24xf32>, %o: tensor<7xf32>) {
       : tensor<7xf32> -> tensor<?xf32>
   return
 }
+
+// A reshard's adjoint is the reverse reshard, unscaled.
+// CHECK-LABEL: func @reshard
+func.func @reshard(%x: tensor<?x6xf32>) {
+  // CHECK: %[[R:.*]] = seqpar.reshard {{.*}} {test.adjoint_factor = array<i64: 1, 1>}
+  // CHECK-NEXT: seqpar.reshard %[[R]] from <@cp, [{}, {"ulysses"}]> to <@cp, [{"ring" sizes [3, 2]}, {}]> shape [5, 6] : tensor<5x?xf32> -> tensor<?x6xf32>
+  %0 = seqpar.reshard %x from <@cp, [{"ring" sizes [3, 2]}, {}]>
+      to <@cp, [{}, {"ulysses"}]> shape [5, 6]
+      : tensor<?x6xf32> -> tensor<5x?xf32>
+  return
+}

@@ -475,3 +475,53 @@ func.func @group_queries() -> (index, index, index) {
   %r = seqpar.group_rank on @cp["ulysses"]
   return %p, %z, %r : index, index, index
 }
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+seqpar.grid @r1(axes = ["ring" = 1, "ulysses" = 4])
+
+// Shardings that lay the tensor out alike: the reshard is its input (through
+// a cast where the types differ in which dims are static).
+// CHECK-LABEL: func @reshard_alike
+// CHECK-SAME: (%[[X:.*]]: tensor<4x8xf32>, %[[Y:.*]]: tensor<?x8xf32>, %[[Z:.*]]: tensor<?x8xf32>)
+// CHECK: %[[C:.*]] = tensor.cast %[[Y]] : tensor<?x8xf32> to tensor<2x8xf32>
+// CHECK: return %[[X]], %[[C]], %[[Z]]
+func.func @reshard_alike(%x: tensor<4x8xf32>, %y: tensor<?x8xf32>,
+                         %z: tensor<?x8xf32>)
+    -> (tensor<4x8xf32>, tensor<2x8xf32>, tensor<?x8xf32>) {
+  // Sizes equal to the split rule's.
+  %0 = seqpar.reshard %x from <@cp, [{"ring" sizes [4, 4]}, {}]>
+      to <@cp, [{"ring"}, {}]> shape [8, 8]
+      : tensor<4x8xf32> -> tensor<4x8xf32>
+  // Packed sequences whose pieces are the split rule's (one sequence and
+  // an empty one), into a static type.
+  %1 = seqpar.reshard %y from <@cp, [{"ulysses" packed [8, 0]}, {}]>
+      to <@cp, [{"ulysses"}, {}]> shape [8, 8]
+      : tensor<?x8xf32> -> tensor<2x8xf32>
+  // An axis of one rank splits nothing.
+  %2 = seqpar.reshard %z from <@r1, [{"ring" zigzag, "ulysses"}, {}]>
+      to <@r1, [{"ulysses"}, {}]> shape [7, 8]
+      : tensor<?x8xf32> -> tensor<?x8xf32>
+  return %0, %1, %2 : tensor<4x8xf32>, tensor<2x8xf32>, tensor<?x8xf32>
+}
+
+// A reshard of a reshard is one reshard, and nothing when it comes back.
+// CHECK-LABEL: func @reshard_chain
+// CHECK-SAME: (%[[X:.*]]: tensor<2x10xf32>)
+// CHECK: %[[A:.*]] = seqpar.reshard %[[X]] from <@cp, [{"ulysses"}, {}]> to <@cp, [{}, {"ring"}]> shape [8, 10] : tensor<2x10xf32> -> tensor<8x5xf32>
+// CHECK-NOT: seqpar.reshard
+// CHECK: return %[[A]], %[[X]]
+func.func @reshard_chain(%x: tensor<2x10xf32>)
+    -> (tensor<8x5xf32>, tensor<2x10xf32>) {
+  %0 = seqpar.reshard %x from <@cp, [{"ulysses"}, {}]>
+      to <@cp, [{}, {"ulysses"}]> shape [8, 10]
+      : tensor<2x10xf32> -> tensor<8x?xf32>
+  %1 = seqpar.reshard %0 from <@cp, [{}, {"ulysses"}]>
+      to <@cp, [{}, {"ring"}]> shape [8, 10]
+      : tensor<8x?xf32> -> tensor<8x5xf32>
+  %2 = seqpar.reshard %1 from <@cp, [{}, {"ring" sizes [5, 5]}]>
+      to <@cp, [{"ulysses"}, {}]> shape [8, 10]
+      : tensor<8x5xf32> -> tensor<2x10xf32>
+  return %1, %2 : tensor<8x5xf32>, tensor<2x10xf32>
+}

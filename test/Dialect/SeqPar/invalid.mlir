@@ -895,3 +895,192 @@ func.func @negative_group_size_no_axes() -> index {
   %p = seqpar.group_size on @cp[]
   return %p : index
 }
+// -----
+
+//===----------------------------------------------------------------------===//
+// #seqpar.sharding and seqpar.reshard
+
+// expected-error @+1 {{dim 1: axis names must not be empty}}
+func.func private @f() attributes {s = #seqpar.sharding<@cp, [{}, {""}]>}
+
+// -----
+
+// expected-error @+1 {{dim 0 lists axis "ring" twice}}
+func.func private @f() attributes {s = #seqpar.sharding<@cp, [{"ring", "ring"}]>}
+
+// -----
+
+// expected-error @+1 {{axis "ring" splits dim 0 and dim 2; an axis splits at most one dim}}
+func.func private @f() attributes {s = #seqpar.sharding<@cp, [{"ring"}, {}, {"ring"}]>}
+
+// -----
+
+// expected-error @+1 {{dim 0: entry 1 of the explicit sizes is -3, negative}}
+func.func private @f() attributes {s = #seqpar.sharding<@cp, [{"ring" sizes [5, -3]}]>}
+
+// -----
+
+// expected-error @+1 {{dim 0: entry 0 of the packed sequences is -1, negative}}
+func.func private @f() attributes {s = #seqpar.sharding<@cp, [{"ring" packed [-1]}]>}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_shape_rank(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op shape has 1 sizes but the input has rank 2}}
+  %y = seqpar.reshard %x from <@cp, [{}, {}]> to <@cp, [{}, {}]> shape [8]
+      : tensor<8x4xf32> -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_dynamic_shape(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op shape dim 0 is -1; a reshard needs every global size, static}}
+  %y = seqpar.reshard %x from <@cp, [{}, {}]> to <@cp, [{}, {}]> shape [-1, 4]
+      : tensor<?x4xf32> -> tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_sharding_rank(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op the target sharding has 3 dims but the input has rank 2}}
+  %y = seqpar.reshard %x from <@cp, [{}, {}]> to <@cp, [{}, {}, {}]> shape [8, 4]
+      : tensor<8x4xf32> -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+seqpar.grid @other(axes = ["ring" = 2])
+
+func.func @negative_reshard_two_grids(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op the source sharding is on @cp but the target on @other}}
+  %y = seqpar.reshard %x from <@cp, [{}, {}]> to <@other, [{}, {}]> shape [8, 4]
+      : tensor<8x4xf32> -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+
+// -----
+
+func.func @negative_reshard_element_type(%x: tensor<8xui8>) -> tensor<8xui8> {
+  // expected-error @+1 {{'seqpar.reshard' op element type 'ui8' is not one of f64, f32, f16, bf16, i64, i32, i8, i1}}
+  %y = seqpar.reshard %x from <@cp, [{}]> to <@cp, [{}]> shape [8]
+      : tensor<8xui8> -> tensor<8xui8>
+  return %y : tensor<8xui8>
+}
+
+// -----
+
+func.func @negative_reshard_unknown_grid(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op @cp does not name a seqpar.grid}}
+  %y = seqpar.reshard %x from <@cp, [{}]> to <@cp, [{}]> shape [8]
+      : tensor<8xf32> -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_unknown_axis(%x: tensor<8xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op the target sharding #seqpar.sharding<@cp, [{"tp"}]>: grid @cp has no axis "tp"}}
+  %y = seqpar.reshard %x from <@cp, [{}]> to <@cp, [{"tp"}]> shape [8]
+      : tensor<8xf32> -> tensor<?xf32>
+  return %y : tensor<?xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_zigzag_length(%x: tensor<6xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op the target sharding #seqpar.sharding<@cp, [{"ring" zigzag}]>: dim 0: zigzag length 6 is not a multiple of 2 * 2 = 4}}
+  %y = seqpar.reshard %x from <@cp, [{}]> to <@cp, [{"ring" zigzag}]> shape [6]
+      : tensor<6xf32> -> tensor<3xf32>
+  return %y : tensor<3xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_sizes_count(%x: tensor<6xf32>) -> tensor<?xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op the source sharding #seqpar.sharding<@cp, [{"ulysses" sizes [3, 3]}]>: dim 0: expected 4 sizes (one per rank) but got 2 [3, 3]}}
+  %y = seqpar.reshard %x from <@cp, [{"ulysses" sizes [3, 3]}]> to <@cp, [{}]> shape [6]
+      : tensor<6xf32> -> tensor<?xf32>
+  return %y : tensor<?xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_packed_sum(%x: tensor<?xf32>) -> tensor<6xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op the source sharding #seqpar.sharding<@cp, [{"ring" packed [4, 1]}]>: dim 0: sequence lengths [4, 1] sum to 5 but the dim has size 6}}
+  %y = seqpar.reshard %x from <@cp, [{"ring" packed [4, 1]}]> to <@cp, [{}]> shape [6]
+      : tensor<?xf32> -> tensor<6xf32>
+  return %y : tensor<6xf32>
+}
+
+// -----
+
+seqpar.grid @big(axes = ["a" = 256, "b" = 257])
+
+func.func @negative_reshard_grid_too_large(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op the source sharding #seqpar.sharding<@big, [{}]>: the grid [256, 257] has 65792 ranks; a sharding's grid has at most 65536}}
+  %y = seqpar.reshard %x from <@big, [{}]> to <@big, [{}]> shape [4]
+      : tensor<4xf32> -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_input_uneven(%x: tensor<3xf32>) -> tensor<5xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op input dim 0 is 3, but its size differs between ranks under the source sharding}}
+  %y = seqpar.reshard %x from <@cp, [{"ring"}]> to <@cp, [{}]> shape [5]
+      : tensor<3xf32> -> tensor<5xf32>
+  return %y : tensor<5xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_input_size(%x: tensor<3xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op input dim 0 is 3, but every rank holds 4 under the source sharding}}
+  %y = seqpar.reshard %x from <@cp, [{"ring"}]> to <@cp, [{}]> shape [8]
+      : tensor<3xf32> -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_result(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op expected result shape 8x1, got 8x4}}
+  %y = seqpar.reshard %x from <@cp, [{}, {}]> to <@cp, [{}, {"ulysses"}]> shape [8, 4]
+      : tensor<8x4xf32> -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+
+// -----
+
+seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+
+func.func @negative_reshard_result_dynamic(%x: tensor<5xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'seqpar.reshard' op expected result shape ?, got 3}}
+  %y = seqpar.reshard %x from <@cp, [{}]> to <@cp, [{"ring"}]> shape [5]
+      : tensor<5xf32> -> tensor<3xf32>
+  return %y : tensor<3xf32>
+}

@@ -360,3 +360,40 @@ func.func @group_queries() -> (index, index, index) {
   %d = seqpar.group_rank on @dp_cp["dp"] {note = 1}
   return %r, %p, %d : index, index, index
 }
+
+//===----------------------------------------------------------------------===//
+// Shardings and reshard
+//===----------------------------------------------------------------------===//
+
+#seq = #seqpar.sharding<@cp, [{}, {"ring" zigzag, "ulysses"}, {}, {}]>
+
+// CHECK-LABEL: func @reshard
+func.func @reshard(%x: tensor<2x128x16x64xf32>, %p: tensor<?x8xf32>,
+                   %u: tensor<?x5x6xf32>)
+    -> (tensor<2x1024x2x64xf32>, tensor<?x8xf32>, tensor<10x5x?xf32>) {
+  // Ulysses within the ring: the sequence (zigzag over the ring, the split
+  // rule over Ulysses) to heads over Ulysses.
+  // CHECK: seqpar.reshard %{{.*}} from <@cp, [{}, {"ring" zigzag, "ulysses"}, {}, {}]> to <@cp, [{}, {}, {"ulysses", "ring"}, {}]> shape [2, 1024, 16, 64] : tensor<2x128x16x64xf32> -> tensor<2x1024x2x64xf32>
+  %0 = seqpar.reshard %x from #seq
+      to <@cp, [{}, {}, {"ulysses", "ring"}, {}]> shape [2, 1024, 16, 64]
+      : tensor<2x128x16x64xf32> -> tensor<2x1024x2x64xf32>
+  // Packed sequences and explicit sizes.
+  // CHECK: seqpar.reshard %{{.*}} from <@cp, [{"ring" packed [5, 4]}, {}]> to <@cp, [{"ulysses" sizes [3, 3, 3, 0]}, {}]> shape [9, 8] : tensor<?x8xf32> -> tensor<?x8xf32>
+  %1 = seqpar.reshard %p from <@cp, [{"ring" packed [5, 4]}, {}]>
+      to <@cp, [{"ulysses" sizes [3, 3, 3, 0]}, {}]> shape [9, 8]
+      : tensor<?x8xf32> -> tensor<?x8xf32>
+  // The static dims of an input may also be dynamic.
+  // CHECK: seqpar.reshard %{{.*}} from <@u4, [{"ulysses"}, {}, {}]> to <@u4, [{}, {}, {"ulysses"}]> shape [10, 5, 6] : tensor<?x5x6xf32> -> tensor<10x5x?xf32>
+  %2 = seqpar.reshard %u from <@u4, [{"ulysses"}, {}, {}]>
+      to <@u4, [{}, {}, {"ulysses"}]> shape [10, 5, 6]
+      : tensor<?x5x6xf32> -> tensor<10x5x?xf32>
+  return %0, %1, %2 : tensor<2x1024x2x64xf32>, tensor<?x8xf32>, tensor<10x5x?xf32>
+}
+
+// A dim sharding on its own.
+// CHECK-LABEL: func @dim_sharding
+// CHECK-SAME: seqpar.dim = #seqpar.dim_sharding<{"ring" sizes [3, 1], "ulysses"}>
+func.func @dim_sharding() attributes {
+    seqpar.dim = #seqpar.dim_sharding<{"ring" sizes [3, 1], "ulysses"}>} {
+  return
+}

@@ -523,3 +523,78 @@ OpFoldResult GroupRankOp::fold(FoldAdaptor) {
     return {};
   return IntegerAttr::get(IndexType::get(getContext()), 0);
 }
+
+//===----------------------------------------------------------------------===//
+// reshard
+//===----------------------------------------------------------------------===//
+
+/// Whether `a` and `b` lay the tensor of `op` out alike: equal canonical
+/// shardings (the same pieces on every rank).
+static bool layOutAlike(ReshardOp op, ShardingAttr a, ShardingAttr b) {
+  if (a == b)
+    return true;
+  SymbolTableCollection symbolTables;
+  auto grid = symbolTables.lookupNearestSymbolFrom<GridOp>(op, a.getGrid());
+  if (!grid || a.getGrid() != b.getGrid())
+    return false;
+  std::string error;
+  FailureOr<layout::Sharding> la = a.toLayout(grid, error);
+  FailureOr<layout::Sharding> lb = b.toLayout(grid, error);
+  const layout::Shape shape(op.getShape().begin(), op.getShape().end());
+  if (failed(la) || failed(lb) || !layout::verifySharding(*la, shape) ||
+      !layout::verifySharding(*lb, shape))
+    return false;
+  return layout::canonicalSharding(*la, shape) ==
+         layout::canonicalSharding(*lb, shape);
+}
+
+OpFoldResult ReshardOp::fold(FoldAdaptor) {
+  if (getInput().getType() != getResult().getType() ||
+      !layOutAlike(*this, getFrom(), getTo()))
+    return {};
+  return getInput();
+}
+
+namespace {
+/// A reshard between shardings that lay the tensor out alike where the
+/// types differ in which dims are static, which a fold cannot express.
+struct CastAlikeReshard : public OpRewritePattern<ReshardOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshardOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getInput().getType() == op.getResult().getType())
+      return rewriter.notifyMatchFailure(op, "the fold handles equal types");
+    if (!tensor::CastOp::areCastCompatible(op.getInput().getType(),
+                                           op.getResult().getType()) ||
+        !layOutAlike(op, op.getFrom(), op.getTo()))
+      return rewriter.notifyMatchFailure(op, "the layouts differ");
+    replaceWithValue(rewriter, op, op.getInput());
+    return success();
+  }
+};
+
+/// reshard(reshard(x; a -> b); b' -> c), b and b' alike, is
+/// reshard(x; a -> c): one plan instead of two (and none when a and c are
+/// alike, which the fold of the new op then removes).
+struct ComposeReshards : public OpRewritePattern<ReshardOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshardOp op,
+                                PatternRewriter &rewriter) const override {
+    auto first = op.getInput().getDefiningOp<ReshardOp>();
+    if (!first || first.getShape() != op.getShape() ||
+        !layOutAlike(op, first.getTo(), op.getFrom()))
+      return rewriter.notifyMatchFailure(op, "not after a reshard to its "
+                                             "source");
+    auto composed =
+        ReshardOp::create(rewriter, op.getLoc(), op.getType(), first.getInput(),
+                          first.getFrom(), op.getTo(), op.getShapeAttr());
+    rewriter.replaceOp(op, composed.getResult());
+    return success();
+  }
+};
+} // namespace
+
+void ReshardOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                            MLIRContext *context) {
+  results.add<CastAlikeReshard, ComposeReshards>(context);
+}

@@ -417,3 +417,45 @@ Value HybridSplitOp::buildAdjoint(OpBuilder &b, Value resultGrad) {
                           std::make_tuple(gatherSize, dynamicGatherSize));
   });
 }
+
+//===----------------------------------------------------------------------===//
+// Shardings and reshard
+//===----------------------------------------------------------------------===//
+
+FailureOr<SmallVector<int64_t>>
+seqpar::getLocalShape(const layout::Sharding &sharding, ArrayRef<int64_t> shape,
+                      std::string &error) {
+  const layout::Shape global(shape.begin(), shape.end());
+  if (layout::Result<bool> ok = layout::verifySharding(sharding, global); !ok) {
+    error = ok.error();
+    return failure();
+  }
+  SmallVector<int64_t> local;
+  const int64_t ranks = layout::numElements(sharding.gridShape);
+  for (int64_t r = 0; r < ranks; ++r) {
+    layout::Result<layout::Shape> here =
+        layout::localShape(sharding, global, r);
+    if (!here) {
+      error = here.error();
+      return failure();
+    }
+    if (r == 0)
+      local.assign(here->begin(), here->end());
+    for (auto [size, own] : llvm::zip_equal(local, *here))
+      if (size != own)
+        size = ShapedType::kDynamic;
+  }
+  return local;
+}
+
+Value ReshardOp::buildAdjoint(OpBuilder &builder, Value resultGrad) {
+  return ReshardOp::create(builder, getLoc(), getInput().getType(), resultGrad,
+                           getTo(), getFrom(), getShapeAttr());
+}
+
+FailureOr<GradFactor>
+ReshardOp::getAdjointFactor(SymbolTableCollection &symbolTables) {
+  if (failed(getLayoutShardings(symbolTables)))
+    return failure();
+  return GradFactor{};
+}

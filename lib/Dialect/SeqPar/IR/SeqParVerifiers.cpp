@@ -317,6 +317,149 @@ LogicalResult HybridGatherOp::verifyOwnAttributes() {
 // Discardable attributes
 //===----------------------------------------------------------------------===//
 
+//===----------------------------------------------------------------------===//
+// Shardings and reshard
+//===----------------------------------------------------------------------===//
+
+LogicalResult ShardingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   FlatSymbolRefAttr grid,
+                                   ArrayRef<DimShardingAttr> dims) {
+  // What the syntax can get wrong; the layout library checks the rest
+  // against the grid and the shape (ReshardOp::getLayoutShardings).
+  llvm::StringMap<size_t> dimOf;
+  for (auto [d, dim] : llvm::enumerate(dims)) {
+    for (StringAttr axis : dim.getAxes()) {
+      if (axis.getValue().empty())
+        return emitError() << "dim " << d << ": axis names must not be empty";
+      auto [it, inserted] = dimOf.try_emplace(axis.getValue(), d);
+      if (inserted)
+        continue;
+      if (it->second == d)
+        return emitError() << "dim " << d << " lists axis " << axis << " twice";
+      return emitError() << "axis " << axis << " splits dim " << it->second
+                         << " and dim " << d
+                         << "; an axis splits at most one dim";
+    }
+    for (auto [i, v] : llvm::enumerate(dim.getValues()))
+      if (v < 0)
+        return emitError() << "dim " << d << ": entry " << i << " of the "
+                           << layout::distName(dim.getKind()) << " is " << v
+                           << ", negative";
+  }
+  return success();
+}
+
+FailureOr<layout::Sharding> ShardingAttr::toLayout(GridOp grid,
+                                                   std::string &error) const {
+  layout::Sharding sharding;
+  sharding.gridShape.assign(grid.getShape().begin(), grid.getShape().end());
+  for (DimShardingAttr dim : getDims()) {
+    layout::DimSharding d;
+    for (StringAttr axis : dim.getAxes()) {
+      std::optional<int64_t> index = grid.getAxisIndex(axis.getValue());
+      if (!index) {
+        error = ("grid @" + grid.getSymName() + " has no axis \"" +
+                 axis.getValue() + "\"")
+                    .str();
+        return failure();
+      }
+      d.axes.push_back(*index);
+    }
+    d.dist.kind = dim.getKind();
+    d.dist.values.assign(dim.getValues().begin(), dim.getValues().end());
+    sharding.dims.push_back(std::move(d));
+  }
+  return sharding;
+}
+
+LogicalResult ReshardOp::verify() {
+  auto input = cast<ShapedType>(getInput().getType());
+  if (failed(verifyTensorTypes(*this, input,
+                               cast<ShapedType>(getResult().getType()))))
+    return failure();
+  ArrayRef<int64_t> shape = getShape();
+  if (static_cast<int64_t>(shape.size()) != input.getRank())
+    return emitOpError() << "shape has " << shape.size()
+                         << " sizes but the input has rank " << input.getRank();
+  for (auto [d, size] : llvm::enumerate(shape))
+    if (size < 0)
+      return emitOpError() << "shape dim " << d << " is " << size
+                           << "; a reshard needs every global size, static";
+  for (auto [what, sharding] :
+       {std::pair<StringRef, ShardingAttr>{"source", getFrom()},
+        {"target", getTo()}})
+    if (static_cast<int64_t>(sharding.getDims().size()) != input.getRank())
+      return emitOpError() << "the " << what << " sharding has "
+                           << sharding.getDims().size()
+                           << " dims but the input has rank "
+                           << input.getRank();
+  if (getFrom().getGrid() != getTo().getGrid())
+    return emitOpError() << "the source sharding is on " << getFrom().getGrid()
+                         << " but the target on " << getTo().getGrid();
+  return success();
+}
+
+FailureOr<std::pair<layout::Sharding, layout::Sharding>>
+ReshardOp::getLayoutShardings(SymbolTableCollection &symbolTables,
+                              bool diagnose) {
+  FlatSymbolRefAttr gridName = getFrom().getGrid();
+  auto grid = symbolTables.lookupNearestSymbolFrom<GridOp>(*this, gridName);
+  if (!grid) {
+    if (diagnose)
+      emitOpError() << gridName << " does not name a seqpar.grid";
+    return failure();
+  }
+  layout::Shape shape(getShape().begin(), getShape().end());
+  std::pair<layout::Sharding, layout::Sharding> out;
+  for (auto [what, attr, sharding] :
+       {std::tuple<StringRef, ShardingAttr, layout::Sharding *>{
+            "source", getFrom(), &out.first},
+        {"target", getTo(), &out.second}}) {
+    std::string error;
+    FailureOr<layout::Sharding> s = attr.toLayout(grid, error);
+    if (succeeded(s)) {
+      layout::Result<bool> ok = layout::verifySharding(*s, shape);
+      if (!ok)
+        error = ok.error();
+    }
+    if (!error.empty()) {
+      if (diagnose)
+        emitOpError() << "the " << what << " sharding " << attr << ": "
+                      << error;
+      return failure();
+    }
+    *sharding = std::move(*s);
+  }
+  return out;
+}
+
+LogicalResult ReshardOp::verifySymbolUses(SymbolTableCollection &symbolTables) {
+  auto shardings = getLayoutShardings(symbolTables, /*diagnose=*/true);
+  if (failed(shardings))
+    return failure();
+  std::string error;
+  FailureOr<SmallVector<int64_t>> from =
+      getLocalShape(shardings->first, getShape(), error);
+  FailureOr<SmallVector<int64_t>> to =
+      getLocalShape(shardings->second, getShape(), error);
+  if (failed(from) || failed(to))
+    return emitOpError() << error;
+  ArrayRef<int64_t> input = getInput().getType().getShape();
+  for (auto [d, actual, expected] : llvm::enumerate(input, *from))
+    if (!ShapedType::isDynamic(actual) && actual != expected)
+      return emitOpError()
+             << "input dim " << d << " is " << actual << ", but "
+             << (ShapedType::isDynamic(expected)
+                     ? std::string("its size differs between ranks")
+                     : "every rank holds " + std::to_string(expected))
+             << " under the source sharding";
+  ArrayRef<int64_t> result = getResult().getType().getShape();
+  if (result != ArrayRef<int64_t>(*to))
+    return emitOpError() << "expected result shape " << formatShape(*to)
+                         << ", got " << formatShape(result);
+  return success();
+}
+
 LogicalResult SeqParDialect::verifyOperationAttribute(Operation *op,
                                                       NamedAttribute attr) {
   if (attr.getName() != kLoweringAttrName)

@@ -8,6 +8,7 @@
 #define SEQPAR_DIALECT_SEQPAR_IR_SEQPAR_H
 
 #include "seqpar/Layout/OpModel.h"
+#include "seqpar/Layout/Sharding.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -37,6 +38,10 @@ struct GradFactor {
 
 #include "seqpar/Dialect/SeqPar/IR/SeqParEnums.h.inc"
 #include "seqpar/Dialect/SeqPar/IR/SeqParOpsDialect.h.inc"
+
+namespace seqpar {
+class GridOp;
+} // namespace seqpar
 
 #define GET_ATTRDEF_CLASSES
 #include "seqpar/Dialect/SeqPar/IR/SeqParAttributes.h.inc"
@@ -131,6 +136,14 @@ mlir::Value createModeledOp(mlir::OpBuilder &builder, mlir::Location loc,
     return result;
   return mlir::tensor::CastOp::create(builder, loc, castTo, result);
 }
+
+/// The local shape of a tensor of static global `shape` laid out as
+/// `sharding` (see `#seqpar.sharding`): each dim's size where every rank of
+/// the grid holds the same, else ShapedType::kDynamic. Fails, with the
+/// layout library's message in `error`, where the sharding does not fit.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+getLocalShape(const layout::Sharding &sharding, llvm::ArrayRef<int64_t> shape,
+              std::string &error);
 
 //===----------------------------------------------------------------------===//
 // Lowering form

@@ -137,4 +137,86 @@ def SeqPar_LoweringFormAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+//===----------------------------------------------------------------------===//
+// Shardings
+//===----------------------------------------------------------------------===//
+
+def SeqPar_DimShardingAttr : AttrDef<SeqPar_Dialect, "DimSharding"> {
+  let summary = "how one dim of a tensor is split over grid axes";
+  let description = [{
+    One entry of a `#seqpar.sharding`: the grid axes that split the dim, in
+    order, and how the first of them splits it, written as in the sharding:
+    `#seqpar.dim_sharding<{"ring" zigzag, "ulysses"}>`.
+  }];
+  let mnemonic = "dim_sharding";
+  let hasCustomAssemblyFormat = 1;
+  let parameters = (ins
+    ArrayRefParameter<"::mlir::StringAttr", "the grid axes, in order">:$axes,
+    "::seqpar::layout::DistKind":$kind,
+    ArrayRefParameter<"int64_t", "the sizes or sequence lengths">:$values
+  );
+}
+
+def SeqPar_ShardingAttr : AttrDef<SeqPar_Dialect, "Sharding"> {
+  let mnemonic = "sharding";
+  let summary = "how a tensor is laid out over the ranks of a grid";
+  let description = [{
+    Names a `seqpar.grid` and, for every dim of a tensor, the grid axes that
+    split it, in order. Axes that no dim names replicate the tensor: every
+    rank along them holds the same data.
+
+    **What each rank holds.** A dim of global length `n` split over axes
+    `[a, b, ...]`:
+    - the first axis `a` splits `n` by the dim's distribution: the split rule
+      (the default: the remainder to the first ranks), `sizes [...]` (one size
+      per rank of `a`, summing to `n`), `zigzag` (the ring-attention split:
+      rank `r` holds chunks `r` and `2A-1-r` of `2A` equal chunks) or
+      `packed [L_0, ...]` (packed sequences that sum to `n`, each split by the
+      split rule);
+    - every further axis splits what the previous axes left on the rank by
+      the split rule (hierarchically, as the hybrid ring x Ulysses ops do).
+
+    Removing the last axis of a dim is therefore a gather over that axis,
+    adding one a split, and moving the last axis of one dim to the end of
+    another an all-to-all over it, for uneven sizes too: no padding is ever
+    needed. The layout library (`seqpar/Layout/Sharding.h`) is the one
+    definition; `seqpar.reshard` and the planner ask it.
+
+    **Constraints**
+
+    - every axis is an axis of the grid, named once in the whole sharding;
+    - a distribution follows at least one axis; `sizes` has one entry per
+      rank of the first axis; sizes and lengths are not negative and sum to
+      the dim (checked by the op that has the tensor's shape);
+    - a zigzag dim is a multiple of twice the first axis's size (any length
+      on one rank).
+
+    Example:
+
+    ```mlir
+    seqpar.grid @cp(axes = ["ring" = 2, "ulysses" = 4])
+    // [batch, seq, heads, dim]: the sequence zigzag over the ring, then
+    // split again over Ulysses; heads and head dim whole.
+    #seq = #seqpar.sharding<@cp, [{}, {"ring" zigzag, "ulysses"}, {}, {} ]>
+    // The Ulysses layout: sequence zigzag over the ring, heads over Ulysses.
+    #heads = #seqpar.sharding<@cp, [{}, {"ring" zigzag}, {"ulysses"}, {} ]>
+    // Uneven explicit pieces over one axis, and packed sequences.
+    #sizes = #seqpar.sharding<@cp, [{"ulysses" sizes [3, 3, 2, 0]} ]>
+    #packed = #seqpar.sharding<@cp, [{"ring" packed [5, 4]}, {} ]>
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::FlatSymbolRefAttr":$grid,
+    ArrayRefParameter<"::seqpar::DimShardingAttr", "one entry per dim">:$dims
+  );
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The sharding on `grid` (which this attribute names) as the layout
+    /// library sees it, or the name of an axis the grid does not have.
+    ::mlir::FailureOr<::seqpar::layout::Sharding>
+    toLayout(::seqpar::GridOp grid, std::string &error) const;
+  }];
+}
+
 #endif // SEQPAR_DIALECT_SEQPAR_IR_SEQPARBASE_TD

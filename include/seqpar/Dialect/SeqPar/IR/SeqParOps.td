@@ -161,8 +161,8 @@ class SeqPar_HybridOp<string mnemonic, list<Trait> traits = [],
 }
 
 /// A differentiable resharding op over a group: one tensor in, one out.
-class SeqPar_ReshardOp<string mnemonic, list<Trait> traits = [],
-                       list<string> modelMethods = []>
+class SeqPar_MoveOp<string mnemonic, list<Trait> traits = [],
+                    list<string> modelMethods = []>
     : SeqPar_GroupOp<mnemonic, !listconcat(traits, [
         DeclareOpInterfaceMethods<SeqPar_OpModelInterface, modelMethods>,
         DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>])> {
@@ -265,7 +265,7 @@ def SeqPar_ExchangeLengthsOp : SeqPar_GroupOp<"exchange_lengths"> {
   }];
 }
 
-def SeqPar_AllToAllOp : SeqPar_ReshardOp<"all_to_all", [
+def SeqPar_AllToAllOp : SeqPar_MoveOp<"all_to_all", [
     AttrSizedOperandSegments], ["verifyOwnAttributes", "verifyGroupOperands"]> {
   let summary = "the Ulysses all-to-all: scatter one dim, gather another";
   let description = [{
@@ -394,7 +394,7 @@ def SeqPar_AllToAllOp : SeqPar_ReshardOp<"all_to_all", [
   }];
 }
 
-def SeqPar_SplitOp : SeqPar_ReshardOp<"split"> {
+def SeqPar_SplitOp : SeqPar_MoveOp<"split"> {
   let summary = "keep this rank's slice of one dim";
   let description = [{
     Rank `r` of the group keeps the slice `[offset, +sizes[r])` of dim `dim`,
@@ -436,7 +436,7 @@ def SeqPar_SplitOp : SeqPar_ReshardOp<"split"> {
   }];
 }
 
-def SeqPar_GatherOp : SeqPar_ReshardOp<"gather", [],
+def SeqPar_GatherOp : SeqPar_MoveOp<"gather", [],
                                       ["verifyOwnAttributes"]> {
   let summary = "concatenate every rank's tensor along one dim";
   let description = [{
@@ -486,7 +486,7 @@ def SeqPar_GatherOp : SeqPar_ReshardOp<"gather", [],
   }];
 }
 
-def SeqPar_ZigzagSplitOp : SeqPar_ReshardOp<"zigzag_split"> {
+def SeqPar_ZigzagSplitOp : SeqPar_MoveOp<"zigzag_split"> {
   let summary = "load-balanced ring-attention split: chunks r and 2P-1-r";
   let description = [{
     Cuts dim `dim` (length `2P * c`) into `2P` chunks of `c` elements; group
@@ -520,7 +520,7 @@ def SeqPar_ZigzagSplitOp : SeqPar_ReshardOp<"zigzag_split"> {
   }];
 }
 
-def SeqPar_ZigzagGatherOp : SeqPar_ReshardOp<"zigzag_gather"> {
+def SeqPar_ZigzagGatherOp : SeqPar_MoveOp<"zigzag_gather"> {
   let summary = "inverse of zigzag_split: rebuild the chunks in order";
   let description = [{
     Every group rank `r` holds chunks `r` and `2P-1-r` of `c` elements each
@@ -554,7 +554,7 @@ def SeqPar_ZigzagGatherOp : SeqPar_ReshardOp<"zigzag_gather"> {
   }];
 }
 
-def SeqPar_PackedSplitOp : SeqPar_ReshardOp<"packed_split"> {
+def SeqPar_PackedSplitOp : SeqPar_MoveOp<"packed_split"> {
   let summary = "split every packed variable-length sequence over a group";
   let description = [{
     Dim `dim` holds sequences of lengths `seq_lens = [L_0, L_1, ...]`
@@ -593,7 +593,7 @@ def SeqPar_PackedSplitOp : SeqPar_ReshardOp<"packed_split"> {
   }];
 }
 
-def SeqPar_PackedGatherOp : SeqPar_ReshardOp<"packed_gather"> {
+def SeqPar_PackedGatherOp : SeqPar_MoveOp<"packed_gather"> {
   let summary = "rebuild packed variable-length sequences from their pieces";
   let description = [{
     The inverse of `packed_split` with the same `seq_lens`: every group rank
@@ -784,6 +784,84 @@ def SeqPar_HybridPackedGatherOp : SeqPar_HybridOp<"hybrid_packed_gather"> {
   let arguments = !con(dimArgs, (ins DenseI64ArrayAttr:$seq_lens));
   let assemblyFormat = dimFormat # [{ `seq_lens` $seq_lens attr-dict
     `:` type($input) `->` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Resharding between shardings
+//===----------------------------------------------------------------------===//
+
+def SeqPar_ReshardOp : SeqPar_Op<"reshard", [
+    Pure, DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    DeclareOpInterfaceMethods<SeqPar_AdjointOpInterface>]> {
+  let summary = "move a tensor from one sharding to another";
+  let description = [{
+    A tensor of global shape `shape` is laid out over the ranks of a grid as
+    `from` says (see `#seqpar.sharding`); the result is the same tensor laid
+    out as `to` says. `input` is this rank's part under `from`, the result
+    its part under `to`: rank `k` of the grid holds, along each dim, the
+    pieces that the sharding gives its coordinates (`heldPieces` in
+    `seqpar/Layout/Sharding.h`), in order.
+
+    The op states what moves, not how: `seqpar-plan-reshard` lowers it to the
+    cheapest sequence of `split`, `gather`, `all_to_all` (and their zigzag
+    and packed forms) under a cost model, exactly, without padding.
+
+    **Adjoint**: `reshard` of the gradient from `to` back to `from`; the
+    gradient is not scaled (a sharding only places the one global tensor).
+
+    **Folds**: a reshard between two shardings that lay the tensor out alike
+    (the same pieces on every rank) is its input; a reshard of a reshard is
+    one reshard from the first's source to the second's target, and nothing
+    when those lay the tensor out alike.
+
+    **Constraints**
+
+    - `input` has rank 1 to 6 and a supported element type; the result has
+      the same rank and element type;
+    - `shape` has one static, non-negative size per dim, and both shardings
+      one entry per dim, on the same grid, which names a `seqpar.grid` of
+      at most 65536 ranks;
+    - every axis is an axis of the grid; the shardings fit `shape` (sizes
+      and packed lengths sum to their dim, a zigzag dim divides into its
+      chunks);
+    - a static input dim is every rank's size under `from`; the result shape
+      is exactly the rule's under `to`: a dim's size where every rank holds
+      the same, else `?`.
+
+    Example:
+
+    ```mlir
+    seqpar.grid @sp(axes = ["u" = 4])
+    // Ulysses forward: sequence-sharded to head-sharded, 10 tokens and 6
+    // heads on 4 ranks.
+    %y = seqpar.reshard %x
+        from <@sp, [{}, {"u"}, {}, {} ]> to <@sp, [{}, {}, {"u"}, {} ]>
+        shape [2, 10, 6, 64] : tensor<2x?x6x64xf32> -> tensor<2x10x?x64xf32>
+    ```
+  }];
+  let arguments = (ins
+    AnyRankedTensor:$input,
+    SeqPar_ShardingAttr:$from,
+    SeqPar_ShardingAttr:$to,
+    DenseI64ArrayAttr:$shape
+  );
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `from` $from `to` $to `shape` $shape attr-dict
+    `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+  let extraClassDeclaration = [{
+    /// Both shardings as the layout library sees them, or failure (with a
+    /// diagnostic when `diagnose`) where the grid or an axis does not
+    /// resolve or a sharding does not fit the shape.
+    ::mlir::FailureOr<std::pair<::seqpar::layout::Sharding,
+                                ::seqpar::layout::Sharding>>
+    getLayoutShardings(::mlir::SymbolTableCollection &symbolTables,
+                       bool diagnose = false);
   }];
 }
 

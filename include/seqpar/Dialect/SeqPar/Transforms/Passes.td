@@ -1,8 +1,8 @@
 //===- Passes.td - seqpar transformation passes ------------*- tablegen -*-===//
 //
 // Passes that rewrite seqpar ops on tensors before they are lowered to the
-// runtime: decomposition of the composite ops and the choice between aligned
-// and unaligned lowering.
+// runtime: the planning of reshards, the decomposition of the composite ops
+// and the choice between aligned and unaligned lowering.
 //
 //===----------------------------------------------------------------------===//
 
@@ -70,6 +70,56 @@ def SeqParSelectLowering : Pass<"seqpar-select-lowering", "mlir::ModuleOp"> {
     Never padding: the unaligned forms move exactly the elements of each
     piece.
   }];
+}
+
+def SeqParPlanReshard : Pass<"seqpar-plan-reshard", "mlir::ModuleOp"> {
+  let summary = "Lower each reshard to the cheapest exact sequence of collectives";
+  let description = [{
+    Replaces every `seqpar.reshard` by the plan that `layout::planReshard`
+    finds: a shortest path, under a cost model, over the shardings that
+    single-axis steps reach. Each step is one collective over one grid axis:
+
+    - adding an axis to a dim: `split` (or `zigzag_split`, `packed_split`
+      for a first axis so distributed), a local copy;
+    - removing a dim's last axis: `gather` (`zigzag_gather`,
+      `packed_gather`); a further axis gathers the split-rule pieces of a
+      length that depends on the rank's place on the dim's other axes, which
+      a `seqpar.group_rank` picks from a table when it is not the same on
+      every rank;
+    - moving the last axis of one dim to the end of another: `all_to_all`
+      (explicit sizes through `scatter_lengths`/`gather_lengths` constants).
+
+    Reordering the axes of a dim, several axes on one dim, uneven sizes,
+    zigzag and packed distributions are all exact: no step pads. The steps
+    use only the axes that the two shardings name.
+
+    **Cost model.** A step costs, on its busiest rank, `latency-us` per
+    collective call, plus the larger of the bytes it sends and receives over
+    `link-gbps`, plus the bytes it copies locally over `copy-gbps`; every
+    rank's bytes come from the op model. A plan costs the sum of its steps.
+
+    **Explain.** With `explain`, each reshard reports its plan as a remark:
+    every step, the sharding it leads to, its bytes per rank, its calls and
+    its time.
+
+    The lowered ops do not scale gradients (`grad_scale none`); build
+    gradients on the reshard ops (whose adjoint is the reverse reshard)
+    before this pass: the zigzag and packed ops' adjoints keep the seeds'
+    scales.
+  }];
+  let options = [
+    Option<"latencyUs", "latency-us", "double", "20.0",
+           "Cost of one collective call, in microseconds">,
+    Option<"linkGBps", "link-gbps", "double", "10.0",
+           "Bandwidth of a rank's link, in GB/s each way">,
+    Option<"copyGBps", "copy-gbps", "double", "20.0",
+           "Bandwidth of a rank's local copies, in GB/s">,
+    Option<"explain", "explain", "bool", "false",
+           "Report each reshard's plan, step by step, as a remark">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect"
+  ];
 }
 
 #endif // SEQPAR_DIALECT_SEQPAR_TRANSFORMS_PASSES_TD
