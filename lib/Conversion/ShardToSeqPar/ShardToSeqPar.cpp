@@ -249,11 +249,12 @@ struct CollectiveLowering : OpConversionPattern<ShardOpTy> {
     Group group{op.getGridAttr(), axisNames(ctx, op.getGridAxes()), 1};
     SmallVector<StringRef> names =
         llvm::to_vector(group.axes.template getAsValueRange<StringAttr>());
-    FailureOr<int64_t> size = getGroupSize(op, group.grid, names, symbolTables);
-    if (failed(size))
-      return op.emitOpError() << "grid_axes " << op.getGridAxesAttr()
-                              << " do not name axes of the grid " << group.grid;
-    group.size = *size;
+    // seqpar's checks of the group, reported on the shard op.
+    FailureOr<ResolvedGroup> resolved =
+        resolveGroup(op, group.grid, names, symbolTables);
+    if (failed(resolved))
+      return failure();
+    group.size = resolved->size;
     FailureOr<Operation *> built = buildSeqPar(op, input, group, rewriter);
     if (failed(built))
       return failure();

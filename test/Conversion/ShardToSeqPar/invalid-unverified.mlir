@@ -30,7 +30,7 @@ func.func @negative_slice_axis(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 shard.grid @g(shape = 4)
 
 func.func @negative_grid_axes(%x: tensor<4x8xf32>) -> tensor<16x8xf32> {
-  // expected-error @+1 {{'shard.all_gather' op grid_axes array<i16: 3> do not name axes of the grid @g}}
+  // expected-error @+1 {{'shard.all_gather' op grid @g has no axis "3"}}
   %0 = shard.all_gather %x on @g grid_axes = [3] gather_axis = 0
       : tensor<4x8xf32> -> tensor<16x8xf32>
   return %0 : tensor<16x8xf32>
@@ -62,4 +62,15 @@ func.func @negative_results() -> index {
   // expected-error @+1 {{'shard.process_multi_index' op has 1 results for 2 axes}}
   %0 = shard.process_multi_index on @g axes = [0, 0] : index
   return %0 : index
+}
+
+// -----
+
+shard.grid @g(shape = 4)
+
+func.func @negative_result_type(%x: tensor<4x8xf32>) -> tensor<5x8xf32> {
+  // expected-error @+1 {{'shard.all_gather' op has result type 'tensor<5x8xf32>' but seqpar computes 'tensor<16x8xf32>'}}
+  %0 = shard.all_gather %x on @g grid_axes = [0] gather_axis = 0
+      : tensor<4x8xf32> -> tensor<5x8xf32>
+  return %0 : tensor<5x8xf32>
 }

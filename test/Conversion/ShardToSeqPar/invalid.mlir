@@ -87,3 +87,15 @@ func.func @negative_uneven_two_axes(%x: tensor<4x10xf32>) -> tensor<24x?xf32> {
       : tensor<4x10xf32> -> tensor<24x?xf32>
   return %0 : tensor<24x?xf32>
 }
+
+// -----
+
+// A valid shard grid, but a group larger than seqpar's.
+shard.grid @g(shape = 131072)
+
+func.func @negative_group_size(%x: tensor<2xf32>) -> tensor<262144xf32> {
+  // expected-error @+1 {{'shard.all_gather' op invalid group of grid @g: group of 131072 ranks exceeds the supported maximum of 65536}}
+  %0 = shard.all_gather %x on @g grid_axes = [0] gather_axis = 0
+      : tensor<2xf32> -> tensor<262144xf32>
+  return %0 : tensor<262144xf32>
+}
