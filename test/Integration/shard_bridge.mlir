@@ -13,18 +13,20 @@
 // prints (mismatches of @line, mismatches of @grid, checksums of both). The
 // program that does it (Inputs/shard_bridge_main.mlir) is appended to the
 // converted functions: upstream's shard passes reject functions without
-// sharding annotations, so they run on this file alone.
+// sharding annotations, so they run on this file alone. The harness also
+// checks an uneven all-to-all against shard's rule (the remainder to the
+// last shards) and the process queries.
 //
 // RUN: seqpar-opt %s --pass-pipeline='builtin.module(func.func(sharding-propagation,shard-partition),convert-shard-to-seqpar)' -o %t.seqpar.mlir
 // RUN: FileCheck %s --check-prefix=IR < %t.seqpar.mlir
 // RUN: sed -e '/^module {$/d' -e '/^}$/d' %t.seqpar.mlir | cat - %S/Inputs/shard_bridge_main.mlir > %t.program.mlir
-// RUN: seqpar-opt %t.program.mlir --seqpar-to-llvm -o %t
+// RUN: seqpar-opt %t.program.mlir --convert-shard-to-seqpar --seqpar-to-llvm -o %t
 // RUN: %mpirun 4 --tag-output mlir-runner %t -e main -entry-point-result=void \
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \
 // RUN: | sort -s -k1,1 | FileCheck %s
 // Without seqpar's simplifications, every collective reaches the runtime.
-// RUN: seqpar-opt %t.program.mlir --seqpar-to-llvm="simplify=false" -o %t
+// RUN: seqpar-opt %t.program.mlir --convert-shard-to-seqpar --seqpar-to-llvm="simplify=false" -o %t
 // RUN: %mpirun 4 --tag-output mlir-runner %t -e main -entry-point-result=void \
 // RUN:     -shared-libs=%seqpar_lib_dir/libseqpar_runtime%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext,%mlir_lib_dir/libmlir_runner_utils%shlibext \
 // RUN: | sed -E -e 's/^\[[0-9]+,([0-9]+)\]<stdout>:/R\1 /' -e 's/\[/(/g' -e 's/\]/)/g' \
@@ -44,8 +46,16 @@
 // IR-NOT: shard.
 
 // 0 mismatches in either; sum of (16i + j)^2 over 0..127 and of 12i + j over
-// 0..95.
-// CHECK-COUNT-4: R{{[0-3]}} (0,  0,  690880,  4560)
+// 0..95. Then the harness's uneven all-to-all (10 columns over 4 ranks: 2,
+// 2, 3, 3, no mismatch) and the process queries on a 2 x 2 grid.
+// CHECK: R0 (0,  0,  690880,  4560)
+// CHECK: R0 (2,  0,  0,  0,  0)
+// CHECK: R1 (0,  0,  690880,  4560)
+// CHECK: R1 (2,  0,  0,  1,  1)
+// CHECK: R2 (0,  0,  690880,  4560)
+// CHECK: R2 (3,  0,  1,  0,  2)
+// CHECK: R3 (0,  0,  690880,  4560)
+// CHECK: R3 (3,  0,  1,  1,  3)
 
 shard.grid @l(shape = 4)
 shard.grid @g(shape = 2x2)
