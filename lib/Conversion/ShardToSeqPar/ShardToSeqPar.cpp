@@ -365,7 +365,7 @@ struct OtherShardOpLowering : ConversionPattern {
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!isa<shard::ShardDialect>(op->getDialect()) ||
+    if (!isa_and_nonnull<shard::ShardDialect>(op->getDialect()) ||
         isa<shard::GridOp, shard::AllToAllOp, shard::AllGatherOp,
             shard::AllSliceOp, shard::ProcessLinearIndexOp,
             shard::ProcessMultiIndexOp, shard::GridShapeOp>(op))
@@ -377,7 +377,7 @@ struct OtherShardOpLowering : ConversionPattern {
       }
       // Its shard users are reported.
       if (llvm::all_of(op->getUsers(), [](Operation *user) {
-            return isa<shard::ShardDialect>(user->getDialect());
+            return isa_and_nonnull<shard::ShardDialect>(user->getDialect());
           }))
         return failure();
     }
@@ -406,7 +406,7 @@ struct ConvertShardToSeqParPass
     auto shardOpsLeft = [&] {
       return module
           .walk([](Operation *op) {
-            return isa<shard::ShardDialect>(op->getDialect())
+            return isa_and_nonnull<shard::ShardDialect>(op->getDialect())
                        ? WalkResult::interrupt()
                        : WalkResult::advance();
           })

@@ -1,4 +1,5 @@
-// RUN: seqpar-opt %s --split-input-file --convert-shard-to-seqpar | FileCheck %s
+// RUN: seqpar-opt %s --split-input-file --allow-unregistered-dialect \
+// RUN:   --convert-shard-to-seqpar | FileCheck %s
 
 // Axis k of a shard grid is named "k".
 // CHECK: seqpar.grid @g(axes = ["0" = 2, "1" = 3])
@@ -128,4 +129,19 @@ shard.grid @p(shape = 2x3)
 func.func @multi_index_all() -> (index, index) {
   %m:2 = shard.process_multi_index on @p : index, index
   return %m#0, %m#1 : index, index
+}
+
+// -----
+
+// Ops of unregistered dialects (no dialect object) are left alone.
+// CHECK-LABEL: func.func @unregistered
+// CHECK: "foo.bar"
+// CHECK: seqpar.gather
+shard.grid @u(shape = 2)
+
+func.func @unregistered(%x: tensor<4xf32>) -> tensor<8xf32> {
+  %y = "foo.bar"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  %z = shard.all_gather %y on @u grid_axes = [0] gather_axis = 0
+      : tensor<4xf32> -> tensor<8xf32>
+  return %z : tensor<8xf32>
 }
