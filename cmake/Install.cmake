@@ -13,6 +13,7 @@ install(DIRECTORY include/seqpar DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
 
 if(SEQPAR_ENABLE_COMPILER)
   install(TARGETS MLIRSeqPar MLIRSeqParTransforms MLIRSeqParToRuntime
+    MLIRShardToSeqPar
     EXPORT SeqParTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(DIRECTORY ${SEQPAR_BINARY_DIR}/include/seqpar

@@ -1,6 +1,7 @@
 //===- Passes.td - seqpar conversion passes ----------------*- tablegen -*-===//
 //
-// The conversion of seqpar ops to calls of the runtime's C ABI.
+// The conversion of seqpar ops to calls of the runtime's C ABI, and of
+// upstream shard IR into seqpar.
 //
 //===----------------------------------------------------------------------===//
 
@@ -142,6 +143,47 @@ def SeqParLowerToLLVM : Pass<"seqpar-lower-to-llvm", "mlir::ModuleOp"> {
        every collective passes are made once, at the entry.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def ConvertShardToSeqPar : Pass<"convert-shard-to-seqpar", "mlir::ModuleOp"> {
+  let summary = "Convert upstream shard IR (after shard-partition) into seqpar";
+  let description = [{
+    Takes the SPMD IR that upstream's `sharding-propagation` and
+    `shard-partition` leave (the `shard` dialect of MLIR) into seqpar, so that
+    seqpar's pipeline lowers and runs it, all-to-alls included:
+
+    - `shard.grid @g(shape = 2x3)` becomes `seqpar.grid @g(axes = ["0" = 2,
+      "1" = 3])`: axis `k` is named by its decimal index. Dynamic sizes are
+      an error.
+    - `shard.all_to_all` (`split_axis s`, `concat_axis c`) becomes
+      `seqpar.all_to_all ... scatter s gather c`, `shard.all_gather`
+      (`gather_axis d`) `seqpar.gather ... dim d` and `shard.all_slice`
+      (`slice_axis d`) `seqpar.split ... dim d`, on the group of the same
+      grid axes in the same order (both dialects number a group's processes
+      row-major in the order its axes are listed). A collective with no grid
+      axes is the identity.
+    - Uneven pieces: shard gives the remainder of a split to the trailing
+      shards (`dim / n + (idx >= n - dim % n)`), seqpar's split rule to the
+      first ones. A static uneven split gets the shard sizes explicitly
+      (`scatter_lengths` of a constant, `sizes [...]`); a dynamic split dim
+      gets a run-time check (`cf.assert`) that it divides evenly, as
+      upstream's own lowering of `shard.all_slice` asserts.
+    - `shard.process_linear_index` becomes `seqpar.group_rank` over every
+      axis, `shard.process_multi_index` one `seqpar.group_rank` per axis,
+      `shard.grid_shape` constants.
+    - An unused `shard.sharding` is erased; a `shard.shard` left is an error
+      (run `shard-partition` first), and every other shard op (all_reduce,
+      reduce_scatter, broadcast, send, ...) is an error "seqpar has no
+      lowering for 'shard.<op>'".
+
+    Every seqpar op built is checked with seqpar's verifiers; what seqpar
+    cannot express (an element type, a rank, `split_axis == concat_axis`)
+    is reported on the shard op with seqpar's message.
+  }];
+  let dependentDialects = [
+    "::seqpar::SeqParDialect", "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect", "::mlir::tensor::TensorDialect"
+  ];
 }
 
 #endif // SEQPAR_CONVERSION_PASSES_TD
