@@ -189,6 +189,60 @@ Result<Shape> localShape(const Sharding &sharding, const Shape &shape,
   return local;
 }
 
+Result<std::vector<int64_t>> dimLengths(const Sharding &sharding,
+                                        const Shape &shape, int64_t dim) {
+  if (Result<bool> ok = verifySharding(sharding, shape); !ok)
+    return Error{ok.error()};
+  if (dim < 0 || dim >= int64_t(shape.size()))
+    return Error{"dim " + num(dim) + " is out of range for rank " +
+                 num(int64_t(shape.size()))};
+  const DimSharding &d = sharding.dims[dim];
+  std::vector<int64_t> lengths = {shape[dim]};
+  for (size_t level = 0; level < d.axes.size(); ++level) {
+    const int64_t size = sharding.gridShape[d.axes[level]];
+    if (level == 0) {
+      lengths = firstLevel(d.dist, shape[dim], size)->localSizes();
+      continue;
+    }
+    std::vector<int64_t> next;
+    next.reserve(lengths.size() * size);
+    for (int64_t n : lengths)
+      for (int64_t c = 0; c < size; ++c)
+        next.push_back(splitSize(n, size, c));
+    lengths = std::move(next);
+  }
+  return lengths;
+}
+
+namespace {
+
+/// Every rank's local shape from the per-dim tables of dimLengths, without
+/// resolving pieces rank by rank.
+class LocalShapes {
+public:
+  LocalShapes(const Sharding &sharding, const Shape &shape)
+      : sharding(sharding) {
+    for (int64_t d = 0; d < int64_t(shape.size()); ++d)
+      tables.push_back(*dimLengths(sharding, shape, d));
+  }
+  Shape at(const Shape &coords) const {
+    Shape local;
+    for (size_t d = 0; d < tables.size(); ++d) {
+      int64_t index = 0;
+      for (int64_t a : sharding.dims[d].axes)
+        index = index * sharding.gridShape[a] + coords[a];
+      local.push_back(tables[d][index]);
+    }
+    return local;
+  }
+
+private:
+  const Sharding &sharding;
+  std::vector<std::vector<int64_t>> tables;
+};
+
+} // namespace
+
 namespace {
 
 std::string axisName(int64_t axis, const std::vector<std::string> &names) {
@@ -347,9 +401,12 @@ Result<bool> priceStep(const Sharding &before, ReshardStep &step,
   step.bytesSent = step.bytesReceived = step.bytesCopied = 0;
   step.calls = step.kind != OpKind::Split && moves ? 1 : 0;
   step.seconds = 0;
+  const Grid grid{before.gridShape};
+  const LocalShapes inShapes(before, shape), outShapes(*after, shape);
   for (int64_t r = 0; r < ranks; ++r) {
-    Shape in = *localShape(before, shape, r);
-    Shape out = *localShape(*after, shape, r);
+    const Shape coords = grid.coords(r);
+    Shape in = inShapes.at(coords);
+    Shape out = outShapes.at(coords);
     const int64_t inElems = numElements(in), outElems = numElements(out);
     int64_t sent = 0, received = 0, copied = outElems;
     if (step.kind == OpKind::Gather) {
@@ -472,14 +529,17 @@ std::vector<ReshardStep> candidates(const Sharding &s, const Sharding &from,
 
 Result<ReshardPlan> planReshard(const Sharding &from, const Sharding &to,
                                 const Shape &shape, int64_t elementBytes,
-                                const CostModel &model, int64_t maxLayouts) {
+                                const CostModel &model, int64_t searchBudget,
+                                const std::vector<std::string> &axisNames) {
   if (from.gridShape != to.gridShape)
     return Error{"the shardings are on different grids, " +
                  str(from.gridShape) + " and " + str(to.gridShape)};
   if (Result<bool> ok = verifySharding(from, shape); !ok)
-    return Error{"the source sharding " + str(from) + ": " + ok.error()};
+    return Error{"the source sharding " + str(from, axisNames) + ": " +
+                 ok.error()};
   if (Result<bool> ok = verifySharding(to, shape); !ok)
-    return Error{"the target sharding " + str(to) + ": " + ok.error()};
+    return Error{"the target sharding " + str(to, axisNames) + ": " +
+                 ok.error()};
   if (elementBytes <= 0)
     return Error{"the element size " + num(elementBytes) + " is not positive"};
   if (!elementCount(shape) || !checkedMul(numElements(shape), elementBytes))
@@ -504,6 +564,8 @@ Result<ReshardPlan> planReshard(const Sharding &from, const Sharding &to,
     bool done = false;
   };
   std::map<std::vector<int64_t>, Node> nodes;
+  const int64_t ranks = numElements(source.gridShape);
+  int64_t priced = 0;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> queue;
   Node &start = nodes[key(source)];
   start.sharding = source;
@@ -527,14 +589,17 @@ Result<ReshardPlan> planReshard(const Sharding &from, const Sharding &to,
       plan.seconds = node.seconds;
       return plan;
     }
-    if (int64_t(nodes.size()) > maxLayouts)
-      return Error{"the search from " + str(from) + " to " + str(to) +
-                   " reached more than " + num(maxLayouts) +
-                   " layouts; reshard over fewer axes at once"};
+    if (priced > searchBudget)
+      return Error{"the search from " + str(from, axisNames) + " to " +
+                   str(to, axisNames) + " priced more than " +
+                   num(searchBudget) +
+                   " steps on ranks without an answer; reshard over fewer "
+                   "axes at once"};
     const Sharding here = node.sharding;
     const std::vector<ReshardStep> path = node.steps;
     const double base = node.seconds;
     for (ReshardStep step : candidates(here, source, target)) {
+      priced += ranks;
       if (!priceStep(here, step, shape, elementBytes, model))
         continue; // A distribution that does not fit the dim there.
       Sharding next = *applyStep(here, step, shape);
@@ -554,8 +619,8 @@ Result<ReshardPlan> planReshard(const Sharding &from, const Sharding &to,
   }
   // Every sharding reaches the replicated one and every sharding is reached
   // from it, so this is only reached for distributions no step produces.
-  return Error{"no sequence of steps reaches " + str(to) + " from " +
-               str(from)};
+  return Error{"no sequence of steps reaches " + str(to, axisNames) + " from " +
+               str(from, axisNames)};
 }
 
 //===----------------------------------------------------------------------===//

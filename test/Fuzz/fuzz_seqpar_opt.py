@@ -37,6 +37,9 @@ PIPELINES = [
     ["--seqpar-to-runtime"],
     ["--seqpar-to-llvm"],
     ["--seqpar-to-llvm=simplify=false"],
+    ["--seqpar-plan-reshard=explain"],
+    ["--canonicalize", "--seqpar-plan-reshard"],
+    ["--convert-shard-to-seqpar"],
 ]
 
 INTERESTING = [0, 1, -1, 2, 3, 7, 64, -2, 2**31 - 1, 2**31, 2**32, 2**59,
@@ -45,7 +48,7 @@ INTERESTING = [0, 1, -1, 2, 3, 7, 64, -2, 2**31 - 1, 2**31, 2**32, 2**59,
 OPS = ["all_to_all", "split", "gather", "zigzag_split", "zigzag_gather",
        "packed_split", "packed_gather", "hybrid_split", "hybrid_gather",
        "hybrid_packed_split", "hybrid_packed_gather", "group_rank",
-       "group_size", "grid"]
+       "group_size", "grid", "reshard"]
 
 TYPES = ["f32", "f16", "bf16", "f64", "i64", "i32", "i8", "i1", "index",
          "f8E4M3FN", "complex<f32>"]

@@ -157,6 +157,28 @@ TEST(Sharding, HeldPiecesFollowTheLevels) {
   EXPECT_EQ(str(s), "[{1, 0}, {}]");
 }
 
+TEST(Sharding, DimLengthsAreTheLocalShapes) {
+  for (const Shape &grid : {Shape{2, 2}, Shape{2, 3}})
+    for (const Sharding &s : allShardings(grid, {8, 5, 3}, true)) {
+      Grid g{grid};
+      for (int64_t d = 0; d < 3; ++d) {
+        Result<std::vector<int64_t>> lengths = dimLengths(s, {8, 5, 3}, d);
+        ASSERT_TRUE(lengths) << lengths.error();
+        EXPECT_EQ(int64_t(lengths->size()), g.groupSize(s.dims[d].axes));
+        for (int64_t r = 0; r < g.numRanks(); ++r) {
+          // The rank's coordinates on the dim's axes, row-major in order.
+          int64_t index = 0;
+          for (int64_t a : s.dims[d].axes)
+            index = index * grid[a] + g.coords(r)[a];
+          EXPECT_EQ((*lengths)[index], (*localShape(s, {8, 5, 3}, r))[d])
+              << str(s) << " dim " << d << " rank " << r;
+        }
+      }
+    }
+  EXPECT_EQ(dimLengths(sharding({2}, {{}}), {4}, 1).error(),
+            "dim 1 is out of range for rank 1");
+}
+
 TEST(Sharding, EveryDimTilesOverItsAxes) {
   for (const Shape &grid : {Shape{2, 2}, Shape{2, 3}})
     for (const Sharding &s : allShardings(grid, {8, 5, 3}, true)) {
@@ -211,13 +233,15 @@ TEST(Sharding, ErrorsNameTheValues) {
   EXPECT_EQ(error(sharding({256, 257}, {{}}), {4}),
             "the grid [256, 257] has 65792 ranks; a sharding's grid has at "
             "most 65536");
-  // Three axes moving between three dims take more than four layouts.
+  // Three axes moving between three dims take more than four steps priced
+  // on ranks (each step priced costs the grid's 8).
   EXPECT_EQ(planReshard(sharding({2, 2, 2}, {{{0}, {}}, {{1}, {}}, {{2}, {}}}),
                         sharding({2, 2, 2}, {{{2}, {}}, {{0}, {}}, {{1}, {}}}),
                         {4, 4, 4}, 4, {}, 4)
                 .error(),
-            "the search from [{0}, {1}, {2}] to [{2}, {0}, {1}] reached more "
-            "than 4 layouts; reshard over fewer axes at once");
+            "the search from [{0}, {1}, {2}] to [{2}, {0}, {1}] priced more "
+            "than 4 steps on ranks without an answer; reshard over fewer axes "
+            "at once");
 }
 
 TEST(Sharding, AxesOfOneRankSplitNothing) {

@@ -69,6 +69,12 @@ Sharding canonicalSharding(const Sharding &sharding, const Shape &shape);
 /// order (its local tensor is their outer product).
 Result<std::vector<Pieces>> heldPieces(const Sharding &sharding,
                                        const Shape &shape, int64_t rank);
+/// The lengths of dim `dim` that the ranks hold, one per combination of
+/// coordinates on the dim's axes, linearized row-major in the dim's axis
+/// order (as seqpar.group_rank over those axes numbers them); one entry when
+/// the dim has no axes. Work in the number of entries, not of ranks.
+Result<std::vector<int64_t>> dimLengths(const Sharding &sharding,
+                                        const Shape &shape, int64_t dim);
 /// The local shape on grid rank `rank`.
 Result<Shape> localShape(const Sharding &sharding, const Shape &shape,
                          int64_t rank);
@@ -121,18 +127,21 @@ struct ReshardPlan {
   double seconds = 0;
 };
 
-/// The most layouts planReshard visits by default before it gives up with an
-/// error (each costs its candidate steps priced on every rank).
-constexpr int64_t kMaxPlanLayouts = 20000;
+/// How many steps priced on one rank (each step the search looks at costs
+/// the grid's ranks) planReshard spends by default before it gives up with
+/// an error: about 10 s.
+constexpr int64_t kPlanSearchBudget = 50'000'000;
 
 /// The cheapest exact plan from `from` to `to` for a tensor of `shape` with
 /// elements of `elementBytes` bytes (both shardings on one grid). Its steps
-/// use only the grid axes that `from` or `to` names; the search visits at
-/// most `maxLayouts` layouts.
+/// use only the grid axes that `from` or `to` names; the search prices at
+/// most `searchBudget` steps on ranks. Errors name the axes by `axisNames`
+/// (empty: by number).
 Result<ReshardPlan> planReshard(const Sharding &from, const Sharding &to,
                                 const Shape &shape, int64_t elementBytes,
                                 const CostModel &model = {},
-                                int64_t maxLayouts = kMaxPlanLayouts);
+                                int64_t searchBudget = kPlanSearchBudget,
+                                const std::vector<std::string> &axisNames = {});
 
 /// The sharding after `step`, from `before`.
 Result<Sharding> applyStep(const Sharding &before, const ReshardStep &step,

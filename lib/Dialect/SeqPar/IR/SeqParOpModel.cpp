@@ -426,24 +426,16 @@ FailureOr<SmallVector<int64_t>>
 seqpar::getLocalShape(const layout::Sharding &sharding, ArrayRef<int64_t> shape,
                       std::string &error) {
   const layout::Shape global(shape.begin(), shape.end());
-  if (layout::Result<bool> ok = layout::verifySharding(sharding, global); !ok) {
-    error = ok.error();
-    return failure();
-  }
   SmallVector<int64_t> local;
-  const int64_t ranks = layout::numElements(sharding.gridShape);
-  for (int64_t r = 0; r < ranks; ++r) {
-    layout::Result<layout::Shape> here =
-        layout::localShape(sharding, global, r);
-    if (!here) {
-      error = here.error();
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
+    layout::Result<std::vector<int64_t>> lengths =
+        layout::dimLengths(sharding, global, d);
+    if (!lengths) {
+      error = lengths.error();
       return failure();
     }
-    if (r == 0)
-      local.assign(here->begin(), here->end());
-    for (auto [size, own] : llvm::zip_equal(local, *here))
-      if (size != own)
-        size = ShapedType::kDynamic;
+    const bool uniform = llvm::all_equal(*lengths);
+    local.push_back(uniform ? lengths->front() : ShapedType::kDynamic);
   }
   return local;
 }

@@ -119,25 +119,14 @@ private:
 
   /// The length of dim `d` that a rank holds under `after`, the result of a
   /// gather into it: a constant when every rank holds the same, else the
-  /// entry of a table indexed by the rank's place on the dim's axes (the
-  /// length depends on nothing else).
+  /// entry of the table of layout::dimLengths for the rank's place on the
+  /// dim's axes (seqpar.group_rank over them).
   std::pair<IntegerAttr, Value> gatheredLength(const layout::Sharding &after,
                                                int64_t d) {
     const std::vector<int64_t> &axes = after.dims[d].axes;
-    layout::Grid layoutGrid{after.gridShape};
-    std::vector<int64_t> table(layoutGrid.groupSize(axes), 0);
-    bool uniform = true;
-    for (int64_t r = 0; r < layoutGrid.numRanks(); ++r) {
-      const int64_t length = (*layout::localShape(after, shape, r))[d];
-      const layout::Shape coords = layoutGrid.coords(r);
-      int64_t index = 0;
-      for (int64_t a : axes)
-        index = index * after.gridShape[a] + coords[a];
-      table[index] = length;
-      uniform = uniform && length == table[0];
-    }
-    if (uniform)
-      return {b.getI64IntegerAttr(table[0]), Value()};
+    const std::vector<int64_t> table = *layout::dimLengths(after, shape, d);
+    if (llvm::all_equal(table))
+      return {b.getI64IntegerAttr(table.front()), Value()};
     Value rank =
         GroupRankOp::create(b, loc, b.getIndexType(), gridRef, axesAttr(axes));
     auto type = RankedTensorType::get({static_cast<int64_t>(table.size())},
@@ -196,16 +185,16 @@ struct SeqParPlanReshardPass
     Type element = op.getType().getElementType();
     const int64_t elementBytes =
         std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
-    layout::Result<layout::ReshardPlan> plan = layout::planReshard(
-        shardings->first, shardings->second, shape, elementBytes, model);
+    std::vector<std::string> names;
+    for (Attribute name : grid.getAxisNames())
+      names.push_back(cast<StringAttr>(name).getValue().str());
+    layout::Result<layout::ReshardPlan> plan =
+        layout::planReshard(shardings->first, shardings->second, shape,
+                            elementBytes, model, searchBudget, names);
     if (!plan)
       return op.emitOpError() << "cannot be planned: " << plan.error();
-    if (explain) {
-      std::vector<std::string> names;
-      for (Attribute name : grid.getAxisNames())
-        names.push_back(cast<StringAttr>(name).getValue().str());
+    if (explain)
       op.emitRemark() << layout::explain(*plan, names);
-    }
     OpBuilder b(op);
     PlanBuilder builder(b, op, grid, symbolTables, shape);
     Value value = op.getInput();

@@ -115,7 +115,11 @@ def SeqParPlanReshard : Pass<"seqpar-plan-reshard", "mlir::ModuleOp"> {
     Option<"copyGBps", "copy-gbps", "double", "20.0",
            "Bandwidth of a rank's local copies, in GB/s">,
     Option<"explain", "explain", "bool", "false",
-           "Report each reshard's plan, step by step, as a remark">
+           "Report each reshard's plan, step by step, as a remark">,
+    Option<"searchBudget", "search-budget", "int64_t",
+           "::seqpar::layout::kPlanSearchBudget",
+           "The most steps priced on a rank (each step priced costs the "
+           "grid's ranks) that one plan's search spends before it fails">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect"
