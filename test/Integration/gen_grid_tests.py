@@ -341,19 +341,26 @@ def module_text(ranks, grids, cases):
     for i, case in enumerate(cases):
         out += emit_case(case, i, grids)
         out.append("")
-    out.append("func.func @main() {")
-    out.append("  %w = func.call @ref_world_rank() : () -> index")
-    out.append("  %zero = arith.constant 0 : i64")
+    out += main_lines(len(cases))
+    return "\n".join(out) + "\n"
+
+
+def main_lines(count):
+    """@main: runs @case0 .. @case<count-1> on this rank and prints
+    (cases, failures) with ref_summary."""
+    out = ["func.func @main() {",
+           "  %w = func.call @ref_world_rank() : () -> index",
+           "  %zero = arith.constant 0 : i64"]
     acc = "%zero"
-    for i in range(len(cases)):
+    for i in range(count):
         out.append("  %%f%d = func.call @case%d(%%w) : (index) -> i64" % (i, i))
         out.append("  %%a%d = arith.addi %s, %%f%d : i64" % (i, acc, i))
         acc = "%%a%d" % i
-    out.append("  %%cases = arith.constant %d : i64" % len(cases))
+    out.append("  %%cases = arith.constant %d : i64" % count)
     out.append("  func.call @ref_summary(%%cases, %s) : (i64, i64) -> ()" % acc)
     out.append("  return")
     out.append("}")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def tests():

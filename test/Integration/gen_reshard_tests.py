@@ -27,7 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_grid_tests import EVEN, PACKED, SIZES, ZIGZAG  # noqa: E402
-from gen_grid_tests import even_sizes, level_lengths  # noqa: E402
+from gen_grid_tests import even_sizes, level_lengths, main_lines  # noqa: E402
 
 SHAPE = [5, 12, 3]
 DIST_TEXT = {EVEN: "", SIZES: " sizes %s", ZIGZAG: " zigzag",
@@ -210,18 +210,7 @@ def module_text(names, sizes):
                '"%s" = %d' % x for x in zip(names, sizes))), ""]
     for i, (a, b) in enumerate(pairs):
         emit_case(out, i, grid, names, sizes, a, b)
-    out.append("func.func @main() {")
-    out.append("  %w = func.call @ref_world_rank() : () -> index")
-    out.append("  %zero = arith.constant 0 : i64")
-    acc = "%zero"
-    for i in range(len(pairs)):
-        out.append("  %%f%d = func.call @case%d(%%w) : (index) -> i64" % (i, i))
-        out.append("  %%a%d = arith.addi %s, %%f%d : i64" % (i, acc, i))
-        acc = "%%a%d" % i
-    out.append("  %%cases = arith.constant %d : i64" % len(pairs))
-    out.append("  func.call @ref_summary(%%cases, %s) : (i64, i64) -> ()" % acc)
-    out.append("  return")
-    out.append("}")
+    out += main_lines(len(pairs))
     return "\n".join(out) + "\n"
 
 
